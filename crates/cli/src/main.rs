@@ -1,0 +1,30 @@
+//! `portolan`: the Portolan engine on the command line, for power users and scripts.
+//!
+//! Each subcommand lives in `cmd/<name>.rs` with its own `Args` and `run`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// Set up sending mail (SMTP) for an app, a website or a mail program.
+#[derive(Debug, Parser)]
+#[command(name = "portolan", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Explain which SMTP port to use (465, 587, 2525, 25) in plain words.
+    Ports(cmd::ports::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Ports(args) => cmd::ports::run(args),
+    }
+}

@@ -1,0 +1,46 @@
+//! The TypeScript types of everything the app's commands take and return, generated from the
+//! Rust types with ts-rs into `ui/src/lib/bindings.ts`. A test fails when that file is stale;
+//! `make bindings` (or `UPDATE_BINDINGS=1 cargo test -p portolan-core bindings`) rewrites it.
+
+use ts_rs::{Config, TS};
+
+/// Appends the declaration of each listed type.
+macro_rules! declare {
+    ($cfg:expr, $out:expr, $($ty:ty),+ $(,)?) => {
+        $( $out.push_str(&format!("export {}\n\n", <$ty as TS>::decl($cfg))); )+
+    };
+}
+
+/// The whole generated file.
+pub fn typescript() -> String {
+    let cfg = Config::default();
+    let mut out = String::from(
+        "// Generated from the Rust types of portolan-core by ts-rs. Do not edit by hand:\n\
+         // run `make bindings` after changing a type.\n\n",
+    );
+    declare!(&cfg, out, crate::ports::Security, crate::ports::PortInfo, crate::ports::PortGuide,);
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn bindings_file_is_up_to_date() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts");
+        let want = super::typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+            return;
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "ui/src/lib/bindings.ts is stale: run `make bindings` and commit the result"
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! The desktop shell: thin Tauri commands over `portolan-core`. No SMTP logic lives here.
+
+mod commands;
+
+/// Starts the app: one window, the commands of `commands.rs`.
+pub fn run() {
+    let result = tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![commands::port_guide])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Portolan could not start its window: {e}");
+        std::process::exit(1);
+    }
+}
