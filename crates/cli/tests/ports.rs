@@ -15,7 +15,10 @@ fn ports_prints_the_core_guide_in_plain_words() {
     let guide = portolan_core::ports::guide();
     assert!(text.starts_with(&guide.heading));
     for p in &guide.ports {
-        assert!(text.contains(&format!("Port {} — {}", p.port, p.title)), "{text}");
+        assert!(
+            text.contains(&format!("Port {} — {}", p.port, p.title)),
+            "{text}"
+        );
         assert!(text.contains(&p.security_label));
     }
 }

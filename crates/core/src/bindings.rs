@@ -18,7 +18,17 @@ pub fn typescript() -> String {
         "// Generated from the Rust types of portolan-core by ts-rs. Do not edit by hand:\n\
          // run `make bindings` after changing a type.\n\n",
     );
-    declare!(&cfg, out, crate::ports::Security, crate::ports::PortInfo, crate::ports::PortGuide,);
+    declare!(
+        &cfg,
+        out,
+        crate::error::UserError,
+        crate::ports::Security,
+        crate::ports::PortInfo,
+        crate::ports::PortGuide,
+        crate::settings::CertException,
+        crate::settings::SmtpSettings,
+        crate::settings::FieldError,
+    );
     while out.ends_with("\n\n") {
         out.pop();
     }

@@ -206,7 +206,11 @@ pub fn render_text(guide: &PortGuide, width: usize) -> String {
     out.push_str(&wrap(&guide.short_answer, width, ""));
     out.push('\n');
     for p in &guide.ports {
-        let mark = if p.recommended_for_apps { "  (recommended for apps)" } else { "" };
+        let mark = if p.recommended_for_apps {
+            "  (recommended for apps)"
+        } else {
+            ""
+        };
         out.push_str(&format!("\nPort {} — {}{}\n", p.port, p.title, mark));
         out.push_str(&format!("  Security: {}\n", p.security_label));
         out.push_str(&wrap(&p.summary, width, "  "));
@@ -266,8 +270,12 @@ mod tests {
 
     #[test]
     fn only_465_and_587_are_recommended_for_apps() {
-        let rec: Vec<u16> =
-            guide().ports.iter().filter(|p| p.recommended_for_apps).map(|p| p.port).collect();
+        let rec: Vec<u16> = guide()
+            .ports
+            .iter()
+            .filter(|p| p.recommended_for_apps)
+            .map(|p| p.port)
+            .collect();
         assert_eq!(rec, vec![465, 587]);
     }
 
@@ -285,7 +293,10 @@ mod tests {
         let g = guide();
         let text = render_text(&g, 72);
         for line in text.lines() {
-            assert!(line.chars().count() <= 72 || !line.contains(' '), "too long: {line}");
+            assert!(
+                line.chars().count() <= 72 || !line.contains(' '),
+                "too long: {line}"
+            );
         }
         for p in &g.ports {
             assert!(text.contains(&format!("Port {} — {}", p.port, p.title)));

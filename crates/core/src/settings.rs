@@ -1,0 +1,249 @@
+//! `SmtpSettings`: one way to send mail, everything but the password, with a clear message per
+//! field when something is wrong.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::UserError;
+use crate::ports::Security;
+
+/// The longest host name DNS allows.
+pub const MAX_HOST_LEN: usize = 253;
+/// The longest user name or address Portolan accepts (RFC 5321 caps a path at 256 octets).
+pub const MAX_FIELD_LEN: usize = 256;
+
+/// A certificate the user chose to trust for one server only (DESIGN.md §5): pinned to the
+/// host, the port and the certificate's SHA-256 fingerprint, never global.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CertException {
+    /// The host name the exception was made for.
+    pub host: String,
+    /// The port the exception was made for.
+    pub port: u16,
+    /// SHA-256 of the certificate (DER), lowercase hex with colons, e.g. `ab:cd:…`.
+    pub sha256: String,
+}
+
+/// One way to send mail: server, port, security and sign-in name. Never the password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SmtpSettings {
+    /// Server name (or IP address) to connect to.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// How the connection is protected.
+    pub security: Security,
+    /// The sign-in name; `None` to send without signing in (a relay).
+    pub username: Option<String>,
+    /// The address mail is sent from.
+    pub from: String,
+    /// The user's explicit, warned choice to sign in over an unencrypted connection.
+    #[serde(default)]
+    pub allow_plaintext_auth: bool,
+    /// A certificate trusted for this host and port only.
+    #[serde(default)]
+    pub cert_exception: Option<CertException>,
+}
+
+/// One field that is wrong, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldError {
+    /// The field's name as in `SmtpSettings` (`host`, `port`, `username`, `from`, …).
+    pub field: String,
+    /// What is wrong and what to do, naming the field in plain words.
+    pub message: String,
+}
+
+impl SmtpSettings {
+    /// Every problem with these settings, or `Ok` if they can be used. Runs before any network
+    /// traffic.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if let Err(m) = validate_host(&self.host) {
+            errors.push(FieldError {
+                field: "host".into(),
+                message: m,
+            });
+        }
+        if self.port == 0 {
+            errors.push(FieldError {
+                field: "port".into(),
+                message: "The port cannot be 0. Use 465 or 587 unless your provider says \
+                          otherwise."
+                    .into(),
+            });
+        }
+        if let Some(user) = &self.username {
+            if let Err(m) = validate_single_line("user name", user, MAX_FIELD_LEN) {
+                errors.push(FieldError {
+                    field: "username".into(),
+                    message: m,
+                });
+            } else if user.is_empty() {
+                errors.push(FieldError {
+                    field: "username".into(),
+                    message: "The user name is empty. Type the name you sign in with (often \
+                              your full email address), or choose to send without signing in."
+                        .into(),
+                });
+            }
+        }
+        if let Err(m) = validate_address("sender address", &self.from) {
+            errors.push(FieldError {
+                field: "from".into(),
+                message: m,
+            });
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The validation problems as one `UserError` (code `invalid_settings`).
+    pub fn validate_for_user(&self) -> Result<(), UserError> {
+        self.validate().map_err(|errs| {
+            let message = errs
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            UserError::new(
+                "invalid_settings",
+                message,
+                "Correct the field and try again.",
+            )
+        })
+    }
+}
+
+/// Refuses control characters (CR, LF, NUL, …) and over-long values in a one-line field.
+pub fn validate_single_line(what: &str, value: &str, max: usize) -> Result<(), String> {
+    if value.chars().any(|c| c.is_control()) {
+        return Err(format!(
+            "The {what} contains a line break or another invisible control character. Type it \
+             again on one line."
+        ));
+    }
+    if value.len() > max {
+        return Err(format!(
+            "The {what} is {} characters long; at most {max} are allowed. Check that you pasted \
+             the right thing.",
+            value.chars().count()
+        ));
+    }
+    Ok(())
+}
+
+/// A host name or IP address: no scheme, no port, no spaces, no address.
+pub fn validate_host(host: &str) -> Result<(), String> {
+    validate_single_line("server name", host, MAX_HOST_LEN)?;
+    let h = host.trim();
+    if h.is_empty() {
+        return Err(
+            "The server name is empty. Type the name your provider gives, such as \
+                    smtp.example.com."
+                .into(),
+        );
+    }
+    if h.contains("://") {
+        return Err(
+            "The server name should not start with \"smtp://\" or \"https://\". Type only \
+                    the name, such as smtp.example.com."
+                .into(),
+        );
+    }
+    if h.contains('@') {
+        return Err(
+            "That looks like an email address. The server name is the mail server's \
+                    name, such as smtp.example.com."
+                .into(),
+        );
+    }
+    if h.chars().any(char::is_whitespace) {
+        return Err(
+            "The server name contains a space. Type it without spaces, such as \
+                    smtp.example.com."
+                .into(),
+        );
+    }
+    if h.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(());
+    }
+    if h.contains(':') || h.contains('/') {
+        return Err(
+            "Type only the server name here, without a port or a path; the port has its \
+                    own field."
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// A plausible email address on one line, checked before anything is sent.
+pub fn validate_address(what: &str, addr: &str) -> Result<(), String> {
+    validate_single_line(what, addr, MAX_FIELD_LEN)?;
+    let a = addr.trim();
+    let Some((local, domain)) = a.rsplit_once('@') else {
+        return Err(format!(
+            "The {what} needs an @, like name@example.com. Check for a typing mistake."
+        ));
+    };
+    if local.is_empty() || domain.is_empty() || domain.starts_with('.') || !domain.contains('.') {
+        return Err(format!(
+            "The {what} \"{a}\" is not complete. It should look like name@example.com."
+        ));
+    }
+    if a.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "The {what} contains a space. Type it without spaces."
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> SmtpSettings {
+        SmtpSettings {
+            host: "smtp.example.com".into(),
+            port: 587,
+            security: Security::Starttls,
+            username: Some("alice@example.com".into()),
+            from: "alice@example.com".into(),
+            allow_plaintext_auth: false,
+            cert_exception: None,
+        }
+    }
+
+    #[test]
+    fn good_settings_validate() {
+        assert_eq!(good().validate(), Ok(()));
+    }
+
+    #[test]
+    fn each_bad_field_is_named_with_what_to_do() {
+        let s = SmtpSettings {
+            host: "smtp://mail.example.com".into(),
+            port: 0,
+            username: Some("a\r\nb".into()),
+            from: "alice".into(),
+            ..good()
+        };
+        let errs = s.validate().unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["host", "port", "username", "from"]);
+    }
+
+    #[test]
+    fn host_refuses_address_port_and_space() {
+        assert!(validate_host("alice@example.com").is_err());
+        assert!(validate_host("smtp.example.com:587").is_err());
+        assert!(validate_host("smtp example.com").is_err());
+        assert!(validate_host("::1").is_ok());
+        assert!(validate_host("127.0.0.1").is_ok());
+    }
+}
