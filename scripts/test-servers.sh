@@ -188,8 +188,21 @@ start() {
 	mail_uid=$(id -u nobody)
 	mail_gid=$(id -g nobody)
 	chmod 755 "$dir"
+	# A parent made by `mktemp -d` (0700) blocks it: open such temporary parents for search
+	# only (o+x, like a 0711 home folder; their listing stays private). Anything else is the
+	# caller's to fix.
+	local parent=$dir tmp_root
+	tmp_root=$(cd "${TMPDIR:-/tmp}" && pwd)
+	while [[ $parent == "$tmp_root"/* ]]; do
+		parent=$(dirname "$parent")
+		[[ $parent == "$tmp_root" ]] && break
+		if [[ -O $parent ]] && ! setpriv --reuid="$mail_uid" --regid="$mail_gid" --clear-groups test -x "$parent"; then
+			chmod o+x "$parent"
+			say "made $parent searchable by others (o+x) so the mail delivery agent can reach $dir"
+		fi
+	done
 	setpriv --reuid="$mail_uid" --regid="$mail_gid" --clear-groups test -x "$dir" ||
-		die "user 'nobody' cannot reach $dir (a parent folder is not searchable by others): use a folder like /tmp/portolan-servers, or chmod o+x its parents"
+		die "user 'nobody' (Postfix's delivery agent) cannot reach $dir: a parent folder is not searchable by others; use a folder like /tmp/portolan-servers, or chmod o+x its parents"
 
 	"$fixture/make-certs.sh" "$dir/certs" || die "could not generate the certificates in $dir/certs"
 
