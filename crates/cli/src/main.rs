@@ -20,11 +20,20 @@ struct Cli {
 enum Command {
     /// Explain which SMTP port to use (465, 587, 2525, 25) in plain words.
     Ports(cmd::ports::Args),
+    /// Check one server configuration step by step (connect, encryption, sign-in).
+    Check(cmd::check::Args),
+    /// Find which ports of a server answer, and which one to use.
+    Probe(cmd::probe::Args),
+    /// Check, then send a test email (to your own address by default).
+    Send(cmd::send::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Ports(args) => cmd::ports::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::Probe(args) => cmd::probe::run(args),
+        Command::Send(args) => cmd::send::run(args),
     }
 }

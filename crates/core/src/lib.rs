@@ -3,6 +3,17 @@
 //! Each module is a room with one job; see `ARCHITECTURE.md` for how data flows between them.
 
 pub mod bindings;
+pub mod check;
+pub mod diagnose;
 pub mod error;
+pub mod net;
+pub mod observer;
 pub mod ports;
+pub mod probe;
+pub mod send;
+pub mod sensitive;
 pub mod settings;
+pub mod smtp;
+pub mod tls;
+pub mod transcript;
+pub mod verdict;

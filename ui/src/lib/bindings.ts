@@ -126,3 +126,364 @@ field: string,
  * What is wrong and what to do, naming the field in plain words.
  */
 message: string, };
+
+export type Direction = "client" | "server" | "note";
+
+export type TranscriptLine = { 
+/**
+ * Who sent it.
+ */
+direction: Direction, 
+/**
+ * The text, printable ASCII, credentials replaced by `<redacted>`.
+ */
+text: string, 
+/**
+ * Milliseconds since the check started.
+ */
+at_ms: number, };
+
+export type VerdictCode = "ok" | "ok_without_auth" | "dns_not_found" | "connection_refused" | "connect_timeout" | "network_unreachable" | "greeting_timeout" | "not_smtp" | "security_mismatch" | "starttls_not_offered" | "starttls_injection" | "cert_untrusted" | "cert_expired" | "cert_name_mismatch" | "tls_handshake_failed" | "auth_not_offered" | "auth_mechanism_unsupported" | "auth_failed" | "app_password_required" | "oauth_required" | "server_busy" | "greylisted" | "sender_rejected" | "relay_denied" | "recipient_rejected" | "message_rejected" | "timeout" | "cancelled" | "greeting_refused" | "plaintext_auth_refused" | "auth_required";
+
+export type FixKind = "use_security" | "use_host" | "trust_certificate" | "find_working_port" | "check_password" | "create_app_password" | "retry_later" | "send_without_auth" | "add_sign_in" | "allow_plaintext_auth" | "check_address";
+
+export type SettingsPatch = { 
+/**
+ * New server name.
+ */
+host?: string, 
+/**
+ * New port.
+ */
+port?: number, 
+/**
+ * New security.
+ */
+security?: Security, 
+/**
+ * New value of `allow_plaintext_auth`.
+ */
+allow_plaintext_auth?: boolean, 
+/**
+ * A certificate exception to add.
+ */
+cert_exception?: CertException, };
+
+export type Fix = { 
+/**
+ * What kind of fix it is.
+ */
+kind: FixKind, 
+/**
+ * The button's words, e.g. "Encrypt from the start on port 465".
+ */
+label: string, 
+/**
+ * The settings change, when the fix is a change of settings.
+ */
+settings_patch?: SettingsPatch, };
+
+export type Verdict = { 
+/**
+ * Stable code to switch on.
+ */
+code: VerdictCode, 
+/**
+ * One line, plain words.
+ */
+title: string, 
+/**
+ * What happened and why that usually happens.
+ */
+explanation: string, 
+/**
+ * What the user can do, best first.
+ */
+fixes: Array<Fix>, };
+
+export type Stage = "resolve" | "connect" | "tls" | "greeting" | "ehlo" | "starttls" | "auth" | "mail_from" | "rcpt_to" | "data" | "quit";
+
+export type StepStatus = "ok" | "failed" | "skipped" | "warning";
+
+export type Step = { 
+/**
+ * Which step.
+ */
+stage: Stage, 
+/**
+ * How it ended.
+ */
+status: StepStatus, 
+/**
+ * How long it took.
+ */
+duration_ms: number, 
+/**
+ * One line, plain words.
+ */
+summary: string, 
+/**
+ * More, for the curious and for helpdesks.
+ */
+detail: string | null, };
+
+export type ServerInfo = { 
+/**
+ * The greeting text (after `220`).
+ */
+banner: string, 
+/**
+ * The name the server gave in its EHLO reply.
+ */
+ehlo_domain: string, 
+/**
+ * Every EHLO keyword line, as sent.
+ */
+keywords: Array<string>, 
+/**
+ * The AUTH mechanisms offered (uppercase).
+ */
+auth_mechanisms: Array<string>, 
+/**
+ * The largest message accepted, in bytes (SIZE), if announced.
+ */
+size_limit: number | null, 
+/**
+ * STARTTLS offered.
+ */
+starttls: boolean, 
+/**
+ * PIPELINING offered.
+ */
+pipelining: boolean, 
+/**
+ * 8BITMIME offered.
+ */
+eight_bit_mime: boolean, 
+/**
+ * SMTPUTF8 offered.
+ */
+smtputf8: boolean, 
+/**
+ * Whether these keywords were read over an encrypted connection.
+ */
+encrypted: boolean, };
+
+export type CertSummary = { 
+/**
+ * Who the certificate is for (distinguished name).
+ */
+subject: string, 
+/**
+ * Who issued it.
+ */
+issuer: string, 
+/**
+ * The names it is valid for (DNS names and IP addresses).
+ */
+names: Array<string>, 
+/**
+ * Valid from (UTC, ISO 8601).
+ */
+not_before: string, 
+/**
+ * Valid until (UTC, ISO 8601).
+ */
+not_after: string, 
+/**
+ * SHA-256 of the certificate, lowercase hex with colons.
+ */
+sha256: string, 
+/**
+ * Issued by itself.
+ */
+self_signed: boolean, };
+
+export type TlsInfo = { 
+/**
+ * "TLS 1.3", "TLS 1.2"; `None` when the handshake did not complete.
+ */
+version: string | null, 
+/**
+ * The cipher suite; `None` when the handshake did not complete.
+ */
+cipher: string | null, 
+/**
+ * The chain the server sent, server certificate first.
+ */
+chain: Array<CertSummary>, 
+/**
+ * Whether the certificate was verified (trusted, valid, for this name).
+ */
+verified: boolean, 
+/**
+ * Why verification failed, in words.
+ */
+verify_error: string | null, 
+/**
+ * The user's pinned exception was what made this certificate accepted.
+ */
+exception_used: boolean, 
+/**
+ * The product intercepting the connection, if the issuer is a known one.
+ */
+interception: string | null, };
+
+export type SentInfo = { 
+/**
+ * Where it was sent.
+ */
+to: string, 
+/**
+ * The reply code (250).
+ */
+code: number, 
+/**
+ * The server's final reply, e.g. `250 2.0.0 Ok: queued as 4Fxyz`: the queue id there is
+ * what a mail administrator needs to trace the message.
+ */
+reply: string, };
+
+export type Report = { 
+/**
+ * The server name checked.
+ */
+host: string, 
+/**
+ * The port checked.
+ */
+port: number, 
+/**
+ * The security checked.
+ */
+security: Security, 
+/**
+ * The steps, in order.
+ */
+steps: Array<Step>, 
+/**
+ * The diagnosis.
+ */
+verdict: Verdict, 
+/**
+ * What TLS showed (even when verification failed).
+ */
+tls: TlsInfo | null, 
+/**
+ * What the server announced (after encryption, when there was some).
+ */
+server: ServerInfo | null, 
+/**
+ * The dialogue, credentials redacted.
+ */
+transcript: Array<TranscriptLine>, 
+/**
+ * The test email's acceptance, for `send`.
+ */
+sent: SentInfo | null, 
+/**
+ * How long everything took.
+ */
+total_ms: number, };
+
+export type ProbeCandidate = { 
+/**
+ * The port.
+ */
+port: number, 
+/**
+ * The security to try on it.
+ */
+security: Security, };
+
+export type PortState = "works" | "works_unencrypted" | "refused" | "no_answer" | "speaks_tls_first" | "speaks_plain" | "cert_problem" | "not_smtp" | "busy" | "cancelled" | "other";
+
+export type PortResult = { 
+/**
+ * The candidate tried.
+ */
+candidate: ProbeCandidate, 
+/**
+ * What it does.
+ */
+state: PortState, 
+/**
+ * The verdict of the check behind it.
+ */
+verdict: VerdictCode, 
+/**
+ * Plain words, e.g. "No answer (blocked?)".
+ */
+summary: string, 
+/**
+ * The sign-in methods offered, when it answered.
+ */
+auth_mechanisms: Array<string>, 
+/**
+ * What TLS showed, when it got that far.
+ */
+tls: TlsInfo | null, 
+/**
+ * How long this port took.
+ */
+duration_ms: number, };
+
+export type ProbeReport = { 
+/**
+ * The host probed.
+ */
+host: string, 
+/**
+ * One result per candidate, in the candidates' order.
+ */
+results: Array<PortResult>, 
+/**
+ * The best-ranked candidate that works.
+ */
+recommended: ProbeCandidate | null, 
+/**
+ * The recommendation (or its absence) in plain words.
+ */
+recommendation: string, 
+/**
+ * When the recommendation was certain, in ms since the start.
+ */
+recommended_after_ms: number | null, 
+/**
+ * A pattern worth telling, e.g. "your network seems to block ports 25 and 587".
+ */
+network_note: string | null, 
+/**
+ * How long the whole probe took.
+ */
+total_ms: number, };
+
+export type Event = { "type": "step_started", 
+/**
+ * Which step.
+ */
+stage: Stage, 
+/**
+ * Its plain-words name.
+ */
+label: string, } | { "type": "step_finished", 
+/**
+ * The finished step.
+ */
+step: Step, } | { "type": "transcript", 
+/**
+ * The line.
+ */
+line: TranscriptLine, } | { "type": "probe_port", 
+/**
+ * What the port does.
+ */
+result: PortResult, } | { "type": "probe_recommendation", 
+/**
+ * The recommended port and security.
+ */
+candidate: ProbeCandidate, 
+/**
+ * Milliseconds since the probe started.
+ */
+after_ms: number, };

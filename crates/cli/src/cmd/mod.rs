@@ -1,3 +1,6 @@
 //! One module per subcommand.
 
+pub mod check;
 pub mod ports;
+pub mod probe;
+pub mod send;

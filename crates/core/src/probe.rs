@@ -1,0 +1,441 @@
+//! The port probe: one host, several port/security combinations tried in parallel with
+//! staggered starts, greeting + EHLO + QUIT only (never a password). It recommends the
+//! best-ranked combination that works as soon as that is certain, and keeps reporting the
+//! others.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use crate::check::{self, CheckOptions, Mode};
+use crate::error::UserError;
+use crate::observer::{Event, Observer};
+use crate::ports::Security;
+use crate::settings::SmtpSettings;
+use crate::tls::{TlsInfo, Trust};
+use crate::verdict::VerdictCode;
+
+/// One port and the security to try on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+pub struct ProbeCandidate {
+    /// The port.
+    pub port: u16,
+    /// The security to try on it.
+    pub security: Security,
+}
+
+impl ProbeCandidate {
+    /// A candidate.
+    pub const fn new(port: u16, security: Security) -> Self {
+        Self { port, security }
+    }
+}
+
+/// The usual candidates, best first (DESIGN.md §4): 465 encrypted from the start, 587 and
+/// 2525 with STARTTLS, 25 with STARTTLS (reported as unencrypted when it is not offered).
+pub fn default_candidates() -> Vec<ProbeCandidate> {
+    vec![
+        ProbeCandidate::new(465, Security::Tls),
+        ProbeCandidate::new(587, Security::Starttls),
+        ProbeCandidate::new(2525, Security::Starttls),
+        ProbeCandidate::new(25, Security::Starttls),
+    ]
+}
+
+/// What a port does, in a word the UI can switch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PortState {
+    /// Answers, encrypted with a trusted certificate.
+    Works,
+    /// Answers, but offers no encryption (typical of port 25).
+    WorksUnencrypted,
+    /// Nothing listens (connection refused).
+    Refused,
+    /// No answer at all: dropped by a firewall, most likely.
+    NoAnswer,
+    /// Answers, but expects encryption from the start.
+    SpeaksTlsFirst,
+    /// Answers in plain text (STARTTLS or nothing), not with encryption from the start.
+    SpeaksPlain,
+    /// Encrypts, but the certificate is not valid for this name.
+    CertProblem,
+    /// Something answers, but not a mail server.
+    NotSmtp,
+    /// Busy, or refuses this computer.
+    Busy,
+    /// The probe stopped before this port finished.
+    Cancelled,
+    /// Anything else (see the verdict code).
+    Other,
+}
+
+/// The result for one candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PortResult {
+    /// The candidate tried.
+    pub candidate: ProbeCandidate,
+    /// What it does.
+    pub state: PortState,
+    /// The verdict of the check behind it.
+    pub verdict: VerdictCode,
+    /// Plain words, e.g. "No answer (blocked?)".
+    pub summary: String,
+    /// The sign-in methods offered, when it answered.
+    pub auth_mechanisms: Vec<String>,
+    /// What TLS showed, when it got that far.
+    pub tls: Option<TlsInfo>,
+    /// How long this port took.
+    pub duration_ms: u32,
+}
+
+/// The probe's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProbeReport {
+    /// The host probed.
+    pub host: String,
+    /// One result per candidate, in the candidates' order.
+    pub results: Vec<PortResult>,
+    /// The best-ranked candidate that works.
+    pub recommended: Option<ProbeCandidate>,
+    /// The recommendation (or its absence) in plain words.
+    pub recommendation: String,
+    /// When the recommendation was certain, in ms since the start.
+    pub recommended_after_ms: Option<u32>,
+    /// A pattern worth telling, e.g. "your network seems to block ports 25 and 587".
+    pub network_note: Option<String>,
+    /// How long the whole probe took.
+    pub total_ms: u32,
+}
+
+/// Bounds of a probe. Defaults: connect 5 s, each reply 5 s, each port 15 s, 250 ms between
+/// starts.
+#[derive(Debug, Clone)]
+pub struct ProbeOptions {
+    /// Bound for each connect.
+    pub connect_timeout: Duration,
+    /// Bound for each reply and handshake.
+    pub command_timeout: Duration,
+    /// Bound for each port.
+    pub port_timeout: Duration,
+    /// Delay between the starts of two candidates (staggered, to be gentle and so the
+    /// best-ranked answers first).
+    pub stagger: Duration,
+    /// Trusted authorities; `None` means the platform's.
+    pub trust: Option<Trust>,
+    /// Return as soon as the recommendation is certain, cancelling the rest.
+    pub stop_after_recommendation: bool,
+    /// Cancelling it stops every port at once.
+    pub cancel: CancellationToken,
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            command_timeout: Duration::from_secs(5),
+            port_timeout: Duration::from_secs(15),
+            stagger: Duration::from_millis(250),
+            trust: None,
+            stop_after_recommendation: false,
+            cancel: CancellationToken::new(),
+        }
+    }
+}
+
+fn ms(d: Duration) -> u32 {
+    u32::try_from(d.as_millis()).unwrap_or(u32::MAX)
+}
+
+/// Probes `host` on each candidate (best first), in parallel with staggered starts; no
+/// password is ever sent. The observer receives `ProbePort` for each port as it finishes and
+/// one `ProbeRecommendation` as soon as the best-ranked working candidate is certain (every
+/// better-ranked one has failed). Returns when every port has finished (or, with
+/// `stop_after_recommendation`, when the recommendation is certain).
+///
+/// The discovery module calls it with its own candidates; tests use high loopback ports.
+pub async fn probe(
+    host: &str,
+    candidates: &[ProbeCandidate],
+    opts: &ProbeOptions,
+    observer: &dyn Observer,
+) -> Result<ProbeReport, UserError> {
+    crate::settings::validate_host(host)
+        .map_err(|m| UserError::new("invalid_settings", m, "Correct the server name."))?;
+    let trust = match &opts.trust {
+        Some(t) => t.clone(),
+        None => Trust::platform()?,
+    };
+    let start = Instant::now();
+    let cancel = opts.cancel.child_token();
+    let mut set = JoinSet::new();
+    for (i, cand) in candidates.iter().copied().enumerate() {
+        let settings = SmtpSettings {
+            host: host.trim().to_owned(),
+            port: cand.port,
+            security: cand.security,
+            username: None,
+            from: "probe@portolan.invalid".into(),
+            allow_plaintext_auth: false,
+            cert_exception: None,
+        };
+        let copts = CheckOptions {
+            connect_timeout: opts.connect_timeout,
+            command_timeout: opts.command_timeout,
+            total_timeout: opts.port_timeout,
+            trust: Some(trust.clone()),
+            ehlo_name: None,
+            find_mismatch: true,
+            cancel: cancel.child_token(),
+        };
+        let delay = opts.stagger * u32::try_from(i).unwrap_or(u32::MAX);
+        set.spawn(async move {
+            tokio::select! {
+                () = copts.cancel.cancelled() => {}
+                () = tokio::time::sleep(delay) => {}
+            }
+            let began = Instant::now();
+            let report = check::run(&settings, None, &copts, &(), Mode::Check).await;
+            (i, report, ms(began.elapsed()))
+        });
+    }
+
+    let mut results: Vec<Option<PortResult>> = vec![None; candidates.len()];
+    let mut recommended: Option<(usize, u32)> = None;
+    loop {
+        let joined = tokio::select! {
+            biased;
+            () = opts.cancel.cancelled() => break,
+            j = set.join_next() => j,
+        };
+        let Some(joined) = joined else { break };
+        let Ok((i, report, duration_ms)) = joined else {
+            continue;
+        };
+        let result = match report {
+            Ok(r) => to_result(candidates[i], &r, duration_ms),
+            Err(e) => PortResult {
+                candidate: candidates[i],
+                state: PortState::Other,
+                verdict: VerdictCode::NotSmtp,
+                summary: e.message,
+                auth_mechanisms: Vec::new(),
+                tls: None,
+                duration_ms,
+            },
+        };
+        observer.event(Event::ProbePort {
+            result: result.clone(),
+        });
+        results[i] = Some(result);
+        if recommended.is_none() {
+            if let Some(best) = certain_best(&results) {
+                let after = ms(start.elapsed());
+                recommended = Some((best, after));
+                observer.event(Event::ProbeRecommendation {
+                    candidate: candidates[best],
+                    after_ms: after,
+                });
+                if opts.stop_after_recommendation {
+                    break;
+                }
+            }
+        }
+    }
+    cancel.cancel();
+    set.abort_all();
+
+    let results: Vec<PortResult> = results
+        .into_iter()
+        .zip(candidates)
+        .map(|(r, c)| {
+            r.unwrap_or_else(|| PortResult {
+                candidate: *c,
+                state: PortState::Cancelled,
+                verdict: VerdictCode::Cancelled,
+                summary: "Not finished: the probe stopped first".into(),
+                auth_mechanisms: Vec::new(),
+                tls: None,
+                duration_ms: ms(start.elapsed()),
+            })
+        })
+        .collect();
+    let rec = recommended.map(|(i, _)| candidates[i]);
+    Ok(ProbeReport {
+        host: host.trim().to_owned(),
+        recommendation: recommendation_words(rec, &results),
+        network_note: network_note(&results),
+        recommended: rec,
+        recommended_after_ms: recommended.map(|(_, a)| a),
+        results,
+        total_ms: ms(start.elapsed()),
+    })
+}
+
+/// The best-ranked working candidate, once every better-ranked one has finished.
+fn certain_best(results: &[Option<PortResult>]) -> Option<usize> {
+    for (i, r) in results.iter().enumerate() {
+        match r {
+            None => return None,
+            Some(r) if r.state == PortState::Works => return Some(i),
+            Some(_) => {}
+        }
+    }
+    None
+}
+
+fn to_result(c: ProbeCandidate, r: &check::Report, duration_ms: u32) -> PortResult {
+    use VerdictCode as V;
+    let auth = r
+        .server
+        .as_ref()
+        .map(|s| s.auth_mechanisms.clone())
+        .unwrap_or_default();
+    let how = match c.security {
+        Security::Tls => "encrypted from the start",
+        Security::Starttls => "upgrades with STARTTLS",
+        Security::None => "no encryption",
+    };
+    let signin = if auth.is_empty() {
+        "no sign-in offered".to_owned()
+    } else {
+        format!("sign-in offered ({})", auth.join(" "))
+    };
+    let (state, summary) = match r.verdict.code {
+        V::Ok | V::OkWithoutAuth if c.security == Security::None => (
+            PortState::WorksUnencrypted,
+            format!("Answers without encryption; {signin}"),
+        ),
+        V::Ok | V::OkWithoutAuth => (
+            PortState::Works,
+            format!("Works: {how}, trusted certificate; {signin}"),
+        ),
+        V::StarttlsNotOffered => (
+            PortState::WorksUnencrypted,
+            format!("Answers, but offers no encryption; {signin}"),
+        ),
+        V::ConnectionRefused => (
+            PortState::Refused,
+            "Refused: nothing listens on this port".into(),
+        ),
+        V::ConnectTimeout => (PortState::NoAnswer, "No answer (blocked?)".into()),
+        V::SecurityMismatch => {
+            if r.steps.iter().any(|s| s.stage == check::Stage::Greeting) {
+                (
+                    PortState::SpeaksTlsFirst,
+                    "Answers, but expects encryption from the start".into(),
+                )
+            } else {
+                (
+                    PortState::SpeaksPlain,
+                    "Answers in plain text, not with encryption from the start".into(),
+                )
+            }
+        }
+        V::CertUntrusted | V::CertExpired | V::CertNameMismatch => (
+            PortState::CertProblem,
+            format!("Answers, but: {}", r.verdict.title.to_lowercase()),
+        ),
+        V::NotSmtp | V::GreetingTimeout => (
+            PortState::NotSmtp,
+            "Something answers, but not a mail server".into(),
+        ),
+        V::ServerBusy | V::GreetingRefused => (
+            PortState::Busy,
+            "Answers, but is busy or refuses this computer".into(),
+        ),
+        V::Cancelled => (PortState::Cancelled, "Stopped".into()),
+        _ => (PortState::Other, r.verdict.title.clone()),
+    };
+    PortResult {
+        candidate: c,
+        state,
+        verdict: r.verdict.code,
+        summary,
+        auth_mechanisms: auth,
+        tls: r.tls.clone(),
+        duration_ms,
+    }
+}
+
+fn recommendation_words(rec: Option<ProbeCandidate>, results: &[PortResult]) -> String {
+    match rec {
+        Some(c) => {
+            let both = c.port == 465
+                && results
+                    .iter()
+                    .any(|r| r.candidate.port == 587 && r.state == PortState::Works);
+            let mut s = format!("Use port {} with \"{}\".", c.port, c.security.label());
+            if both {
+                s.push_str(
+                    " Port 587 works too; 465 is proposed because the connection is \
+                     encrypted from the first byte.",
+                );
+            }
+            s
+        }
+        None if results
+            .iter()
+            .any(|r| r.state == PortState::WorksUnencrypted) =>
+        {
+            "No port offers encryption from this computer. Only unencrypted sending answered; \
+             Portolan does not recommend it for a password."
+                .into()
+        }
+        None => "No port works from this computer.".into(),
+    }
+}
+
+fn network_note(results: &[PortResult]) -> Option<String> {
+    let silent: Vec<String> = results
+        .iter()
+        .filter(|r| r.state == PortState::NoAnswer)
+        .map(|r| r.candidate.port.to_string())
+        .collect();
+    let answered: Vec<String> = results
+        .iter()
+        .filter(|r| !matches!(r.state, PortState::NoAnswer | PortState::Cancelled))
+        .map(|r| r.candidate.port.to_string())
+        .collect();
+    if silent.is_empty() {
+        if !results.is_empty() && results.iter().all(|r| r.state == PortState::Refused) {
+            return Some(
+                "The server refuses every mail port: it is probably not the server for \
+                 sending mail. Check the server name."
+                    .into(),
+            );
+        }
+        return None;
+    }
+    if answered.is_empty() {
+        return Some(format!(
+            "No port answered ({}). The server name may be wrong or the server down, or your \
+             network blocks outgoing mail ports: try another network (a phone's hotspot, for \
+             example).",
+            silent.join(", ")
+        ));
+    }
+    Some(format!(
+        "Port{} {} gave no answer while {} answered: your network (or a firewall on this \
+         computer) seems to block {}.",
+        if silent.len() > 1 { "s" } else { "" },
+        join_words(&silent),
+        join_words(&answered),
+        if silent.len() > 1 {
+            "these ports"
+        } else {
+            "this port"
+        }
+    ))
+}
+
+fn join_words(v: &[String]) -> String {
+    match v {
+        [] => String::new(),
+        [a] => a.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}

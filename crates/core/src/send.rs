@@ -1,0 +1,233 @@
+//! The test email: a fixed message built with lettre, sent over a checked session, with the
+//! server's final reply (its queue id) reported.
+
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::Message;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::check::{self, step_command, CheckOptions, Mode, Recorder, Report, Stage};
+use crate::diagnose::Failure;
+use crate::error::UserError;
+use crate::observer::Observer;
+use crate::sensitive::Password;
+use crate::settings::{validate_address, SmtpSettings};
+use crate::smtp::Conn;
+
+/// The test email's subject (fixed so it is easy to find and filter).
+pub const SUBJECT: &str = "Portolan test email";
+
+/// The server's acceptance of the test email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SentInfo {
+    /// Where it was sent.
+    pub to: String,
+    /// The reply code (250).
+    pub code: u16,
+    /// The server's final reply, e.g. `250 2.0.0 Ok: queued as 4Fxyz`: the queue id there is
+    /// what a mail administrator needs to trace the message.
+    pub reply: String,
+}
+
+/// What to send: the envelope and the formatted message.
+#[derive(Debug, Clone)]
+pub struct SendPlan {
+    from: String,
+    to: String,
+    message: Vec<u8>,
+}
+
+impl SendPlan {
+    /// The fixed test message from `settings.from` to `to` (default: the sender itself).
+    /// Refuses line breaks and NUL in every single-line field before anything is sent.
+    pub fn test_message(settings: &SmtpSettings, to: Option<&str>) -> Result<Self, UserError> {
+        let to = to.unwrap_or(&settings.from).trim().to_owned();
+        let from = settings.from.trim().to_owned();
+        let bad =
+            |m: String| UserError::new("invalid_address", m, "Correct the address and try again.");
+        validate_address("recipient address", &to).map_err(bad)?;
+        validate_address("sender address", &from).map_err(bad)?;
+        let from_box: Mailbox = from
+            .parse()
+            .map_err(|e| bad(format!("The sender address \"{from}\" is not valid ({e}).")))?;
+        let to_box: Mailbox = to.parse().map_err(|e| {
+            bad(format!(
+                "The recipient address \"{to}\" is not valid ({e})."
+            ))
+        })?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(0))
+            .unwrap_or(0);
+        let body = format!(
+            "This is a test email sent by Portolan, the mail settings assistant, to check that\n\
+             sending works.\n\n\
+             Server: {} port {} ({})\n\
+             Sent: {}\n\n\
+             If you received it, these settings work. You do not need to reply.\n",
+            settings.host,
+            settings.port,
+            settings.security.label(),
+            crate::tls::iso8601(now),
+        );
+        let message = Message::builder()
+            .from(from_box)
+            .to(to_box)
+            .subject(SUBJECT)
+            .header(ContentType::TEXT_PLAIN)
+            .date_now()
+            .body(body)
+            .map_err(|e| bad(format!("The test message could not be built ({e}).")))?;
+        Ok(Self {
+            from,
+            to,
+            message: message.formatted(),
+        })
+    }
+
+    /// The recipient.
+    pub fn to(&self) -> &str {
+        &self.to
+    }
+}
+
+/// Checks `settings` and, when that works, sends the test email (to `to`, or to the sender).
+/// The report's `sent` holds the server's acceptance; its verdict says why it failed.
+pub async fn send_test(
+    settings: &SmtpSettings,
+    password: Option<&Password>,
+    to: Option<&str>,
+    opts: &CheckOptions,
+    observer: &dyn Observer,
+) -> Result<Report, UserError> {
+    let plan = SendPlan::test_message(settings, to)?;
+    check::run(settings, password, opts, observer, Mode::Send(&plan)).await
+}
+
+/// MAIL FROM, RCPT TO, DATA over an established session.
+pub(crate) async fn transmit(
+    conn: &mut Conn,
+    rec: &mut Recorder<'_>,
+    plan: &SendPlan,
+) -> Result<SentInfo, Failure> {
+    let utf8 = !plan.from.is_ascii() || !plan.to.is_ascii();
+    let params = if utf8 && rec.server.as_ref().is_some_and(|s| s.smtputf8) {
+        " SMTPUTF8"
+    } else {
+        ""
+    };
+    for (stage, line) in [
+        (
+            Stage::MailFrom,
+            format!("MAIL FROM:<{}>{params}", plan.from),
+        ),
+        (Stage::RcptTo, format!("RCPT TO:<{}>", plan.to)),
+        (Stage::Data, "DATA".to_owned()),
+    ] {
+        rec.begin(stage);
+        let r = step_command(conn, rec, stage, &line).await?;
+        let want = if stage == Stage::Data { 354 } else { 250 };
+        if r.code != want && !(stage == Stage::RcptTo && r.code == 251) {
+            rec.fail(format!("The server answered {}", r.one_line()), None);
+            return Err(Failure::Reply { stage, reply: r });
+        }
+        if stage != Stage::Data {
+            rec.ok(format!("Accepted: {}", r.one_line()));
+        }
+    }
+    let body = dot_stuff(&plan.message);
+    rec.note(&format!("(the test message, {} bytes)", body.len()));
+    if let Err(e) = conn.write_raw(&body).await {
+        rec.fail("The connection broke while sending the message", None);
+        return Err(check::smtp_failure(Stage::Data, e));
+    }
+    let r = match conn.read_reply(rec).await {
+        Ok(r) => r,
+        Err(e) => {
+            rec.fail("No answer after the message", None);
+            return Err(check::smtp_failure(Stage::Data, e));
+        }
+    };
+    if r.code != 250 {
+        rec.fail(format!("The server answered {}", r.one_line()), None);
+        return Err(Failure::Reply {
+            stage: Stage::Data,
+            reply: r,
+        });
+    }
+    rec.ok(format!("Accepted for delivery: {}", r.one_line()));
+    Ok(SentInfo {
+        to: plan.to.clone(),
+        code: r.code,
+        reply: r.one_line(),
+    })
+}
+
+/// The message with CR LF line ends, leading dots doubled (RFC 5321 §4.5.2), and the final
+/// `.` line.
+fn dot_stuff(message: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(message.len() + 16);
+    let text = String::from_utf8_lossy(message);
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.starts_with('.') {
+            out.push(b'.');
+        }
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    // `split` yields an empty last piece after a final newline; drop its extra CR LF.
+    if message.ends_with(b"\n") {
+        out.truncate(out.len() - 2);
+    }
+    out.extend_from_slice(b".\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::Security;
+
+    fn settings() -> SmtpSettings {
+        SmtpSettings {
+            host: "smtp.example.com".into(),
+            port: 587,
+            security: Security::Starttls,
+            username: Some("a@example.com".into()),
+            from: "a@example.com".into(),
+            allow_plaintext_auth: false,
+            cert_exception: None,
+        }
+    }
+
+    #[test]
+    fn lines_are_dot_stuffed_and_terminated() {
+        assert_eq!(dot_stuff(b"a\r\n.b\r\nc\r\n"), b"a\r\n..b\r\nc\r\n.\r\n");
+        assert_eq!(dot_stuff(b"a\n.\n"), b"a\r\n..\r\n.\r\n");
+    }
+
+    #[test]
+    fn line_breaks_in_addresses_are_refused_before_sending() {
+        for to in [
+            "b@example.com\r\nRCPT TO:<x@evil>",
+            "b@example.com\0",
+            "b@ex\nample.com",
+        ] {
+            let err = SendPlan::test_message(&settings(), Some(to)).unwrap_err();
+            assert_eq!(err.code, "invalid_address");
+        }
+        let mut s = settings();
+        s.from = "a@example.com\r\nBcc: x@evil".into();
+        assert!(SendPlan::test_message(&s, None).is_err());
+    }
+
+    #[test]
+    fn test_message_goes_to_the_sender_by_default() {
+        let p = SendPlan::test_message(&settings(), None).unwrap();
+        assert_eq!(p.to(), "a@example.com");
+        let text = String::from_utf8(p.message).unwrap();
+        assert!(text.contains("Subject: Portolan test email"), "{text}");
+    }
+}
