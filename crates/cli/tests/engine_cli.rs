@@ -1,0 +1,267 @@
+//! `portolan check`, `probe` and `send` as a script sees them: exit codes naming the failing
+//! stage, the JSON report, and passwords only from stdin or the environment.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+const CANARY: &str = "Cli-Canary-4u8R-Pa55";
+
+fn portolan() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_portolan"))
+}
+
+/// A plain SMTP server on loopback that offers AUTH PLAIN without TLS and logs what it gets.
+fn plain_server() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log2 = log.clone();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { return };
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let _ = s.write_all(b"220 cli.test ESMTP\r\n");
+            let mut line = String::new();
+            while r.read_line(&mut line).unwrap_or(0) > 0 {
+                log2.lock().unwrap().push(line.trim_end().to_owned());
+                let reply: &[u8] = match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
+                    "EHLO" => b"250-cli.test\r\n250 AUTH PLAIN\r\n",
+                    "AUTH" => b"235 2.7.0 ok\r\n",
+                    "QUIT" => b"221 bye\r\n",
+                    _ => b"500 what\r\n",
+                };
+                let _ = s.write_all(reply);
+                line.clear();
+            }
+        }
+    });
+    (port, log)
+}
+
+fn run_json(args: &[&str], stdin: Option<&str>) -> (i32, serde_json::Value, String) {
+    let mut child = portolan()
+        .args(args)
+        .env_remove("PORTOLAN_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), json, text)
+}
+
+#[test]
+fn refused_port_exits_11_with_the_verdict_code_in_json() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let p = port.to_string();
+    let (code, json, _) = run_json(
+        &[
+            "check",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &p,
+            "--security",
+            "starttls",
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(code, 11);
+    assert_eq!(json["verdict"]["code"], "connection_refused");
+    assert_eq!(json["steps"][1]["stage"], "connect");
+    assert_eq!(json["steps"][1]["status"], "failed");
+}
+
+#[test]
+fn password_from_stdin_signs_in_and_never_appears_in_output() {
+    let (port, log) = plain_server();
+    let p = port.to_string();
+    let (code, json, text) = run_json(
+        &[
+            "check",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &p,
+            "--security",
+            "none",
+            "--allow-plaintext-auth",
+            "--user",
+            "alice",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(&format!("{CANARY}\n")),
+    );
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(json["verdict"]["code"], "ok");
+    use base64::Engine as _;
+    let expected = base64::engine::general_purpose::STANDARD.encode(format!("\0alice\0{CANARY}"));
+    assert!(log
+        .lock()
+        .unwrap()
+        .contains(&format!("AUTH PLAIN {expected}")));
+    assert!(
+        !text.contains(CANARY) && !text.contains(&expected),
+        "{text}"
+    );
+}
+
+#[test]
+fn unencrypted_sign_in_is_refused_by_default_with_exit_15() {
+    let (port, log) = plain_server();
+    let p = port.to_string();
+    let (code, json, _) = run_json(
+        &[
+            "check",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &p,
+            "--security",
+            "none",
+            "--user",
+            "alice",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(CANARY),
+    );
+    assert_eq!(code, 15);
+    assert_eq!(json["verdict"]["code"], "plaintext_auth_refused");
+    assert!(!log.lock().unwrap().iter().any(|l| l.starts_with("AUTH")));
+}
+
+#[test]
+fn password_is_never_accepted_as_an_argument() {
+    let out = portolan()
+        .args(["check", "--host", "x.example", "--password", CANARY])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    for sub in ["check", "send", "probe"] {
+        let out = portolan().args([sub, "--help"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("15  sign-in failed"), "{sub}: {text}");
+    }
+}
+
+#[test]
+fn human_output_shows_steps_with_marks_and_the_fix() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let out = portolan()
+        .args(["check", "--host", "127.0.0.1", "--port", &port.to_string()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("✓ Look up the server name"), "{text}");
+    assert!(text.contains("✗ Connect"), "{text}");
+    assert!(text.contains("[connection_refused]"), "{text}");
+    assert!(
+        text.contains("• Encrypt from the start on port 465"),
+        "{text}"
+    );
+}
+
+/// The real fixture, when present (see crates/core/tests/engine_real.rs).
+fn servers() -> Option<std::collections::HashMap<String, String>> {
+    let Some(path) = std::env::var_os("PORTOLAN_TEST_SERVERS") else {
+        assert!(
+            std::env::var("PORTOLAN_REQUIRE_SERVERS").as_deref() != Ok("1"),
+            "PORTOLAN_REQUIRE_SERVERS=1 but PORTOLAN_TEST_SERVERS is not set"
+        );
+        eprintln!("note: PORTOLAN_TEST_SERVERS is not set; skipping a real-server test");
+        return None;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    Some(
+        text.lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+    )
+}
+
+#[test]
+fn real_check_in_the_bench_shape_works_and_bad_certificates_exit_14() {
+    let Some(env) = servers() else { return };
+    let args = |port: &str, sec: &str| {
+        vec![
+            "check".to_owned(),
+            "--host".into(),
+            "127.0.0.1".into(),
+            "--port".into(),
+            port.to_owned(),
+            "--security".into(),
+            sec.to_owned(),
+            "--user".into(),
+            env["PORTOLAN_TEST_USER"].clone(),
+            "--password-stdin".into(),
+            "--ca-file".into(),
+            env["PORTOLAN_TEST_CA_FILE"].clone(),
+            "--json".into(),
+        ]
+    };
+    let pw = format!("{}\n", env["PORTOLAN_TEST_PASSWORD"]);
+    let a = args(&env["PORTOLAN_TEST_SUBMISSION_PORT"], "starttls");
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let (code, json, text) = run_json(&a, Some(&pw));
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(json["verdict"]["code"], "ok");
+    assert!(!text.contains(env["PORTOLAN_TEST_PASSWORD"].as_str()));
+
+    let a = args(&env["PORTOLAN_TEST_EXPIRED_PORT"], "tls");
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let (code, json, _) = run_json(&a, Some(&pw));
+    assert_eq!(code, 14);
+    assert_eq!(json["verdict"]["code"], "cert_expired");
+}
+
+#[test]
+fn real_probe_recommends_the_implicit_tls_port() {
+    let Some(env) = servers() else { return };
+    let tls = format!("{}:tls", env["PORTOLAN_TEST_SUBMISSIONS_PORT"]);
+    let starttls = format!("{}:starttls", env["PORTOLAN_TEST_SUBMISSION_PORT"]);
+    let (code, json, text) = run_json(
+        &[
+            "probe",
+            "localhost",
+            "--port",
+            &tls,
+            "--port",
+            &starttls,
+            "--ca-file",
+            &env["PORTOLAN_TEST_CA_FILE"],
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(json["recommended"]["security"], "tls");
+}
