@@ -4,9 +4,11 @@
 const COMMANDS: &[&str] = &["port_guide"];
 
 fn main() {
-    tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
-    )
-    .unwrap_or_else(|e| panic!("tauri build script failed: {e:#}"));
+    let attrs = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attrs) {
+        // A build script reports failure by exiting non-zero; the message is cargo's output.
+        eprintln!("tauri build script failed: {e:#}");
+        std::process::exit(1);
+    }
 }

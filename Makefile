@@ -1,0 +1,29 @@
+# The two commands of the README, and a few shortcuts. Every target sets up what it needs.
+.PHONY: run test setup bindings screenshots icons package bench
+
+## Set everything up, build, and open the app.
+run:
+	bash scripts/run.sh
+
+## Set everything up and run the whole test suite (what CI runs).
+test:
+	bash scripts/test.sh
+
+setup:
+	bash scripts/setup.sh
+
+## Rewrite ui/src/lib/bindings.ts from the Rust types.
+bindings:
+	. scripts/env.sh && UPDATE_BINDINGS=1 cargo test -p portolan-core --lib bindings
+
+## Regenerate the README's screenshots from the real app under Xvfb.
+screenshots:
+	bash scripts/screenshots.sh
+
+## Regenerate every icon size from icons/portolan.svg.
+icons:
+	cd ui && npx tauri icon ../icons/portolan.svg -o ../icons && rm -rf ../icons/android ../icons/ios
+
+## Build the .deb package (offline).
+package:
+	bash scripts/package.sh

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The whole test suite, from nothing: set-up, static checks, the engine against real servers and
+# a real keychain, the UI's checks, and the real app window driven end to end.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$PORTOLAN_ROOT"
+
+say() { printf '\n\033[1m[test]\033[0m %s\n' "$*"; }
+started=$(date +%s)
+phase() { say "$1  (+$(( $(date +%s) - started ))s)"; }
+
+bash scripts/setup.sh
+
+phase "formatting and lints"
+cargo fmt --all -- --check
+# The app crate embeds ui/dist at compile time, so the UI is built before anything Rust.
+(cd ui && npm run --silent build)
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+phase "UI: type check, lint, unit tests"
+(cd ui && npm run --silent check && npm run --silent lint && npm run --silent test)
+
+# Everything the tests create lives here: servers' state, a throwaway HOME, the keychain.
+work=$(mktemp -d /tmp/portolan-test.XXXXXX)
+cleanup() {
+  if [ -x scripts/test-servers.sh ]; then bash scripts/test-servers.sh stop "$work/servers" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -x scripts/test-servers.sh ]; then
+  phase "starting the local Postfix and Dovecot"
+  bash scripts/test-servers.sh start "$work/servers"
+  export PORTOLAN_TEST_SERVERS="$work/servers/servers.env"
+fi
+export PORTOLAN_REQUIRE_SERVERS=1
+
+phase "Rust tests (real servers, real Secret Service)"
+cargo build --workspace --all-targets --locked
+PORTOLAN_TEST_WORK="$work" dbus-run-session -- bash scripts/in-test-session.sh \
+  cargo test --workspace --locked --no-fail-fast
+
+phase "end-to-end: the real app under Xvfb"
+PORTOLAN_TEST_WORK="$work" dbus-run-session -- bash scripts/in-test-session.sh \
+  bash scripts/e2e.sh
+
+phase "all green"

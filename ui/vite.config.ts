@@ -1,0 +1,22 @@
+import { defineConfig } from "vitest/config";
+import { svelte } from "@sveltejs/vite-plugin-svelte";
+
+// The app is served from the binary by Tauri; no remote content, no inline scripts.
+export default defineConfig({
+  plugins: [svelte()],
+  clearScreen: false,
+  server: { port: 5173, strictPort: true, host: "127.0.0.1" },
+  build: {
+    target: "safari15",
+    outDir: "dist",
+    emptyOutDir: true,
+    // Keep everything in files so the strict CSP (no inline script or style) holds.
+    assetsInlineLimit: 0,
+    cssCodeSplit: false,
+  },
+  resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.ts"],
+  },
+});
