@@ -439,3 +439,64 @@ fn join_words(v: &[String]) -> String {
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(port: u16, state: PortState) -> PortResult {
+        PortResult {
+            candidate: ProbeCandidate::new(port, Security::Starttls),
+            state,
+            verdict: VerdictCode::Ok,
+            summary: String::new(),
+            auth_mechanisms: Vec::new(),
+            tls: None,
+            duration_ms: 0,
+        }
+    }
+
+    #[test]
+    fn silent_ports_next_to_an_answering_one_mean_the_network_blocks_them() {
+        let note = network_note(&[
+            result(465, PortState::Works),
+            result(587, PortState::NoAnswer),
+            result(25, PortState::NoAnswer),
+        ])
+        .unwrap();
+        assert!(
+            note.contains("Ports 587 and 25 gave no answer while 465 answered"),
+            "{note}"
+        );
+        assert!(note.contains("block"));
+        let all = network_note(&[result(465, PortState::NoAnswer)]).unwrap();
+        assert!(all.contains("No port answered"));
+        assert_eq!(network_note(&[result(465, PortState::Works)]), None);
+    }
+
+    #[test]
+    fn recommendation_waits_for_better_ranked_ports() {
+        let pending = [None, Some(result(587, PortState::Works))];
+        assert_eq!(certain_best(&pending), None);
+        let done = [
+            Some(result(465, PortState::Refused)),
+            Some(result(587, PortState::Works)),
+            None,
+        ];
+        assert_eq!(certain_best(&done), Some(1));
+    }
+
+    #[test]
+    fn both_submission_ports_working_proposes_465_and_says_why() {
+        let mut a = result(465, PortState::Works);
+        a.candidate.security = Security::Tls;
+        let words = recommendation_words(
+            Some(a.candidate),
+            &[a.clone(), result(587, PortState::Works)],
+        );
+        assert!(
+            words.contains("465") && words.contains("587 works too"),
+            "{words}"
+        );
+    }
+}

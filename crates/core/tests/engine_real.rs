@@ -336,3 +336,69 @@ async fn real_probe_recommends_implicit_tls_over_starttls() {
     assert_eq!(r.results[2].state, PortState::Refused);
     assert_eq!(r.results[3].state, PortState::Works);
 }
+
+#[tokio::test]
+async fn real_busy_and_tempfail_answers_are_server_busy() {
+    let Some(env) = Env::load() else { return };
+    let s = env.settings("PORTOLAN_TEST_BUSY_PORT", Security::Starttls, false);
+    let r = check(&s, None, &env.opts(), &()).await.unwrap();
+    assert_eq!(r.verdict.code, VerdictCode::ServerBusy, "{r:#?}");
+    assert_eq!(r.failed_stage(), Some(Stage::Greeting));
+
+    let s = env.settings("PORTOLAN_TEST_TEMPFAIL_PORT", Security::None, false);
+    let r = portolan_core::send::send_test(&s, None, None, &env.opts(), &())
+        .await
+        .unwrap();
+    assert_eq!(r.verdict.code, VerdictCode::ServerBusy, "{r:#?}");
+    assert_eq!(r.failed_stage(), Some(Stage::MailFrom));
+}
+
+#[tokio::test]
+async fn real_cleartext_auth_port_never_gets_the_password() {
+    let Some(env) = Env::load() else { return };
+    let s = env.settings("PORTOLAN_TEST_PLAIN_AUTH_PORT", Security::None, true);
+    let r = check(&s, Some(&env.password()), &env.opts(), &())
+        .await
+        .unwrap();
+    assert_eq!(r.verdict.code, VerdictCode::PlaintextAuthRefused, "{r:#?}");
+    assert!(!r.transcript.iter().any(|l| l.text.starts_with("AUTH")));
+    // Asking for STARTTLS there is refused before any sign-in, too.
+    let s = env.settings("PORTOLAN_TEST_PLAIN_AUTH_PORT", Security::Starttls, true);
+    let r = check(&s, Some(&env.password()), &env.opts(), &())
+        .await
+        .unwrap();
+    assert_eq!(r.verdict.code, VerdictCode::StarttlsNotOffered, "{r:#?}");
+}
+
+#[tokio::test]
+async fn real_starttls_certificate_failures_get_their_codes() {
+    let Some(env) = Env::load() else { return };
+    for (key, code) in [
+        (
+            "PORTOLAN_TEST_STARTTLS_EXPIRED_PORT",
+            VerdictCode::CertExpired,
+        ),
+        (
+            "PORTOLAN_TEST_STARTTLS_SELFSIGNED_PORT",
+            VerdictCode::CertUntrusted,
+        ),
+        (
+            "PORTOLAN_TEST_STARTTLS_WRONGNAME_PORT",
+            VerdictCode::CertNameMismatch,
+        ),
+        (
+            "PORTOLAN_TEST_STARTTLS_UNKNOWNCA_PORT",
+            VerdictCode::CertUntrusted,
+        ),
+    ] {
+        if !env.0.contains_key(key) {
+            continue;
+        }
+        let s = env.settings(key, Security::Starttls, true);
+        let r = check(&s, Some(&env.password()), &env.opts(), &())
+            .await
+            .unwrap();
+        assert_eq!(r.verdict.code, code, "{key}: {:#?}", r.verdict);
+        assert!(!r.transcript.iter().any(|l| l.text.starts_with("AUTH")));
+    }
+}

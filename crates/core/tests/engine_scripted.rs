@@ -686,3 +686,99 @@ async fn greylisting_at_rcpt_is_greylisted_and_sent_reply_is_reported() {
     assert_eq!(sent.reply, "250 2.0.0 Ok: queued as ABC123");
     assert!(log_has(&log, "RCPT TO:<ALICE@FAKE.TEST>"));
 }
+
+#[tokio::test]
+async fn probe_recommends_the_best_ranked_port_only_once_better_ones_failed() {
+    use portolan_core::probe::{probe, PortState, ProbeCandidate, ProbeOptions};
+    let pki = Pki::new();
+    // Best-ranked: silent (no greeting, no TLS); second: works; third: refused.
+    let (silent, _) = serve(Script {
+        greeting: Vec::new(),
+        ..Script::default()
+    })
+    .await;
+    let (works, _) = serve(Script {
+        implicit_tls: Some(pki.server(&["127.0.0.1"])),
+        ..Script::default()
+    })
+    .await;
+    let refused = {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let candidates = [
+        ProbeCandidate::new(silent, Security::Starttls),
+        ProbeCandidate::new(works, Security::Tls),
+        ProbeCandidate::new(refused, Security::Starttls),
+    ];
+    let opts = ProbeOptions {
+        connect_timeout: Duration::from_millis(500),
+        command_timeout: Duration::from_millis(500),
+        port_timeout: Duration::from_secs(3),
+        stagger: Duration::from_millis(20),
+        trust: Some(pki.trust()),
+        ..ProbeOptions::default()
+    };
+    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+    let e2 = events.clone();
+    let observer = move |e: Event| e2.lock().unwrap().push(e);
+    let r = probe("127.0.0.1", &candidates, &opts, &observer)
+        .await
+        .unwrap();
+    assert_eq!(r.recommended, Some(candidates[1]));
+    assert_eq!(
+        r.results[0].state,
+        PortState::NotSmtp,
+        "{:#?}",
+        r.results[0]
+    );
+    assert_eq!(r.results[1].state, PortState::Works);
+    assert_eq!(r.results[2].state, PortState::Refused);
+    // The recommendation came only after the better-ranked silent port had finished.
+    let events = events.lock().unwrap();
+    let rec_at = events
+        .iter()
+        .position(|e| matches!(e, Event::ProbeRecommendation { .. }))
+        .unwrap();
+    let silent_at = events
+        .iter()
+        .position(|e| matches!(e, Event::ProbePort { result } if result.candidate.port == silent))
+        .unwrap();
+    assert!(silent_at < rec_at);
+}
+
+#[tokio::test]
+async fn probe_answers_early_when_the_best_port_works() {
+    use portolan_core::probe::{probe, ProbeCandidate, ProbeOptions};
+    let pki = Pki::new();
+    let (works, _) = serve(Script {
+        implicit_tls: Some(pki.server(&["127.0.0.1"])),
+        ..Script::default()
+    })
+    .await;
+    let (silent, _) = serve(Script {
+        greeting: Vec::new(),
+        ..Script::default()
+    })
+    .await;
+    let candidates = [
+        ProbeCandidate::new(works, Security::Tls),
+        ProbeCandidate::new(silent, Security::Starttls),
+    ];
+    let opts = ProbeOptions {
+        command_timeout: Duration::from_secs(2),
+        stagger: Duration::from_millis(20),
+        trust: Some(pki.trust()),
+        stop_after_recommendation: true,
+        ..ProbeOptions::default()
+    };
+    let began = Instant::now();
+    let r = probe("127.0.0.1", &candidates, &opts, &()).await.unwrap();
+    assert_eq!(r.recommended, Some(candidates[0]));
+    assert!(r.recommended_after_ms.unwrap() < 1000);
+    assert!(
+        began.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        began.elapsed()
+    );
+}
