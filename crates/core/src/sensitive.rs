@@ -7,6 +7,13 @@
 use zeroize::Zeroize;
 
 /// A secret value: redacted in `Debug`/`Display`, never serialised, wiped on drop.
+///
+/// Serialising one does not compile:
+///
+/// ```compile_fail
+/// fn to_json<T: serde::Serialize>(_: &T) {}
+/// to_json(&portolan_core::sensitive::Sensitive::new(String::from("secret")));
+/// ```
 pub struct Sensitive<T: Zeroize>(T);
 
 impl<T: Zeroize> Sensitive<T> {
