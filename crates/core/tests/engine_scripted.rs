@@ -782,3 +782,30 @@ async fn probe_answers_early_when_the_best_port_works() {
         began.elapsed()
     );
 }
+
+#[tokio::test]
+async fn antivirus_interception_ca_is_named_in_the_diagnosis() {
+    // The CA is not trusted by the check: the certificate is refused, and its issuer is
+    // recognised as an interception product rather than blamed on the mail server.
+    let pki = Pki::named("Avast Web/Mail Shield Root");
+    let (port, _) = serve(Script {
+        implicit_tls: Some(pki.server(&["127.0.0.1"])),
+        ..Script::default()
+    })
+    .await;
+    let r = check(
+        &settings(port, Security::Tls, None),
+        None,
+        &quick(None),
+        &(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.verdict.code, VerdictCode::CertUntrusted);
+    assert_eq!(r.tls.unwrap().interception.as_deref(), Some("Avast"));
+    assert!(
+        r.verdict.explanation.contains("antivirus"),
+        "{}",
+        r.verdict.explanation
+    );
+}

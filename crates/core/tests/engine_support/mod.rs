@@ -26,12 +26,15 @@ pub struct Pki {
 
 impl Pki {
     pub fn new() -> Self {
+        Self::named("Portolan Scripted Test CA")
+    }
+
+    /// A CA whose common name is `cn` (e.g. an antivirus product's interception CA).
+    pub fn named(cn: &str) -> Self {
         let key = KeyPair::generate().unwrap();
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "Portolan Scripted Test CA");
+        params.distinguished_name.push(DnType::CommonName, cn);
         let cert = params.self_signed(&key).unwrap();
         Self {
             ca_pem: cert.pem(),
