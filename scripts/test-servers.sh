@@ -68,8 +68,16 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # True while <pid> runs (a killed daemon stays a zombie until init reaps it: that counts as
 # gone).
 running() {
-	local state
-	state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]
+	local fields
+	fields=$(proc_stat "$1") && [[ ${fields%% *} != Z ]]
+}
+
+# The fields of /proc/<pid>/stat after the command name (state first, process group third);
+# read directly because procps may be missing from a minimal system.
+proc_stat() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	printf '%s\n' "${stat##*) }"
 }
 
 pid_alive() { [[ -s $1 ]] && running "$(tr -d ' \n' <"$1")"; }
@@ -82,7 +90,7 @@ stop_pid() {
 	local pidfile=$1 pid pgid i
 	if pid_alive "$pidfile"; then
 		pid=$(tr -d ' \n' <"$pidfile")
-		pgid=$(ps -o pgid= -p "$pid" | tr -d ' ')
+		pgid=$(proc_stat "$pid" | cut -d' ' -f3)
 		if [[ $pgid == "$pid" ]]; then
 			kill -TERM -- "-$pid" 2>/dev/null || true
 		else
