@@ -809,3 +809,53 @@ async fn antivirus_interception_ca_is_named_in_the_diagnosis() {
         r.verdict.explanation
     );
 }
+
+#[tokio::test]
+async fn refused_sender_and_message_get_their_codes() {
+    let pki = Pki::new();
+    for (script, code, stage) in [
+        (
+            Script {
+                mail_reply:
+                    "553 5.7.1 <alice@fake.test>: Sender address rejected: not owned by user".into(),
+                ..Script::default()
+            },
+            VerdictCode::SenderRejected,
+            Stage::MailFrom,
+        ),
+        (
+            Script {
+                data_reply: "554 5.6.0 Message refused".into(),
+                ..Script::default()
+            },
+            VerdictCode::MessageRejected,
+            Stage::Data,
+        ),
+        (
+            Script {
+                mail_reply: "530 5.7.0 Authentication required".into(),
+                ..Script::default()
+            },
+            VerdictCode::AuthRequired,
+            Stage::MailFrom,
+        ),
+    ] {
+        let (port, _) = serve(Script {
+            implicit_tls: Some(pki.server(&["127.0.0.1"])),
+            ..script
+        })
+        .await;
+        let s = settings(port, Security::Tls, None);
+        let r = portolan_core::send::send_test(&s, None, None, &quick(Some(pki.trust())), &())
+            .await
+            .unwrap();
+        assert_eq!(r.verdict.code, code, "{:#?}", r.verdict);
+        assert_eq!(r.failed_stage(), Some(stage));
+        assert!(r.sent.is_none());
+        // The message body is never copied into the transcript, only its size.
+        assert!(!r
+            .transcript
+            .iter()
+            .any(|l| l.text.contains("This is a test email")));
+    }
+}
