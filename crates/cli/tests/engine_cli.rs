@@ -265,3 +265,38 @@ fn real_probe_recommends_the_implicit_tls_port() {
     assert_eq!(code, 0, "{text}");
     assert_eq!(json["recommended"]["security"], "tls");
 }
+
+#[test]
+fn send_without_any_sender_address_is_refused_before_connecting() {
+    let (code, json, _) = run_json(
+        &["send", "--host", "127.0.0.1", "--port", "1", "--json"],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert_eq!(json["error"]["code"], "missing_from");
+}
+
+#[test]
+fn real_send_delivers_and_reports_the_queue_reply() {
+    let Some(env) = servers() else { return };
+    let pw = format!("{}\n", env["PORTOLAN_TEST_PASSWORD"]);
+    let (code, json, text) = run_json(
+        &[
+            "send",
+            "--host",
+            "localhost",
+            "--port",
+            &env["PORTOLAN_TEST_SUBMISSION_PORT"],
+            "--user",
+            &env["PORTOLAN_TEST_USER"],
+            "--password-stdin",
+            "--ca-file",
+            &env["PORTOLAN_TEST_CA_FILE"],
+            "--json",
+        ],
+        Some(&pw),
+    );
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(json["sent"]["code"], 250);
+    assert_eq!(json["sent"]["to"], env["PORTOLAN_TEST_ADDRESS"].as_str());
+}

@@ -22,6 +22,13 @@ pub fn run(args: Args) -> ExitCode {
     let a = &args.server;
     let settings = a.settings();
     let result = (|| {
+        if a.from.is_none() && !a.user.as_deref().is_some_and(|u| u.contains('@')) {
+            return Err(UserError::new(
+                "missing_from",
+                "The test email needs a sender address.",
+                "Give --from you@example.com (or sign in with --user set to your address).",
+            ));
+        }
         settings.validate_for_user()?;
         let opts = a.options()?;
         let password = a.password()?;
