@@ -15,7 +15,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb webkit2gtk-driver xauth
   dbus dbus-x11 gnome-keyring libsecret-tools xclip
-  postfix dovecot-core openssl swaks
+  postfix dovecot-core openssl swaks libnet-ssleay-perl hyperfine python3
   iproute2 nftables
 )
 missing=()

@@ -7,7 +7,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Every permission the one window may hold. Adding one is a reviewed change to this list.
-const ALLOWED_PERMISSIONS: &[&str] = &["allow-port-guide"];
+const ALLOWED_PERMISSIONS: &[&str] = &[
+    "allow-port-guide",
+    "allow-check",
+    "allow-send-test",
+    "allow-probe",
+    "allow-cancel",
+];
 
 fn read(rel: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap()
