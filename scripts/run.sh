@@ -5,7 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$PORTOLAN_ROOT"
 bash scripts/setup.sh
 (cd ui && npm run --silent build)
-cargo build --locked -p portolan-app -p portolan-cli
+cargo build -p portolan-app -p portolan-cli
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "[run] No display found: starting Portolan on a virtual display (Xvfb)."
   exec xvfb-run --auto-servernum "$PORTOLAN_APP_BIN"

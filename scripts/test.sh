@@ -15,7 +15,7 @@ phase "formatting and lints"
 cargo fmt --all -- --check
 # The app crate embeds ui/dist at compile time, so the UI is built before anything Rust.
 (cd ui && npm run --silent build)
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 
 phase "UI: type check, lint, unit tests"
 (cd ui && npm run --silent check && npm run --silent lint && npm run --silent test)
@@ -36,9 +36,9 @@ fi
 export PORTOLAN_REQUIRE_SERVERS=1
 
 phase "Rust tests (real servers, real Secret Service)"
-cargo build --workspace --all-targets --locked
+cargo build --workspace --all-targets
 PORTOLAN_TEST_WORK="$work" dbus-run-session -- bash scripts/in-test-session.sh \
-  cargo test --workspace --locked --no-fail-fast
+  cargo test --workspace --no-fail-fast
 
 phase "end-to-end: the real app under Xvfb"
 PORTOLAN_TEST_WORK="$work" dbus-run-session -- bash scripts/in-test-session.sh \
