@@ -5,6 +5,7 @@
 pub mod bindings;
 pub mod check;
 pub mod diagnose;
+pub mod discover;
 pub mod error;
 pub mod net;
 pub mod observer;

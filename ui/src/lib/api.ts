@@ -1,10 +1,64 @@
 // The app's commands, typed with the bindings generated from the Rust types.
-import { invoke } from "@tauri-apps/api/core";
-import type { PortGuide, UserError } from "./bindings";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  Event,
+  PortGuide,
+  ProbeReport,
+  Report,
+  SmtpSettings,
+  UserError,
+} from "./bindings";
 
 /** The port guide of DESIGN.md §4, the same words `portolan ports` prints. */
 export function portGuide(): Promise<PortGuide> {
   return invoke<PortGuide>("port_guide");
+}
+
+function channel(onEvent: (e: Event) => void): Channel<Event> {
+  const ch = new Channel<Event>();
+  ch.onmessage = onEvent;
+  return ch;
+}
+
+/** Checks settings step by step; each step arrives through `onEvent` as it happens. */
+export function check(
+  settings: SmtpSettings,
+  password: string | null,
+  requestId: string,
+  onEvent: (e: Event) => void,
+): Promise<Report> {
+  return invoke<Report>("check", { settings, password, requestId, onEvent: channel(onEvent) });
+}
+
+/** Sends the test email (to `to`, or to the sender when `to` is null). */
+export function sendTest(
+  settings: SmtpSettings,
+  password: string | null,
+  to: string | null,
+  requestId: string,
+  onEvent: (e: Event) => void,
+): Promise<Report> {
+  return invoke<Report>("send_test", {
+    settings,
+    password,
+    to,
+    requestId,
+    onEvent: channel(onEvent),
+  });
+}
+
+/** Tries the usual ports on `host` without any password. */
+export function probe(
+  host: string,
+  requestId: string,
+  onEvent: (e: Event) => void,
+): Promise<ProbeReport> {
+  return invoke<ProbeReport>("probe", { host, requestId, onEvent: channel(onEvent) });
+}
+
+/** Stops the operation `requestId` at once. */
+export function cancel(requestId: string): Promise<boolean> {
+  return invoke<boolean>("cancel", { requestId });
 }
 
 /** Turns whatever a command rejected with into the `{ code, message, hint }` shape. */

@@ -1,0 +1,362 @@
+//! Thunderbird autoconfig (clientConfig v1.1): where to fetch it, how to fetch it safely (rustls
+//! only, bounded size and time, no downgrade on redirect), and how to read the `smtp`
+//! outgoing servers out of it.
+//!
+//! Format: <https://wiki.mozilla.org/Thunderbird:Autoconfiguration:ConfigFileFormat>.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::address::EmailAddress;
+use super::catalogue::{NoteKind, PolicyNote};
+use super::dns::Dns;
+use super::egress::{EgressKind, Recorder};
+use crate::ports::Security;
+
+/// At most this many outgoing servers are taken from one file.
+const MAX_SERVERS: usize = 8;
+
+/// One `outgoingServer type="smtp"` of a config file, placeholders substituted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingServer {
+    /// Host name.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// How the connection is protected.
+    pub security: Security,
+    /// The user name, `None` when the server takes no sign-in.
+    pub username: Option<String>,
+    /// Rules drawn from the `authentication` elements.
+    pub notes: Vec<PolicyNote>,
+}
+
+/// What a config file offers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClientConfig {
+    /// The provider's display name, when given.
+    pub provider_name: Option<String>,
+    /// Outgoing SMTP servers in the file's order.
+    pub servers: Vec<OutgoingServer>,
+    /// The first https documentation link, when given.
+    pub help_url: Option<String>,
+}
+
+/// Why fetching or reading a file failed, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchFailure {
+    /// No answer in time.
+    Timeout,
+    /// Answered with an HTTP error status.
+    Status(u16),
+    /// The body was larger than allowed.
+    TooLarge(usize),
+    /// Connection or TLS failure.
+    Connect(String),
+    /// The file was not a usable clientConfig.
+    Malformed(String),
+}
+
+impl FetchFailure {
+    /// The failure in plain words.
+    pub fn describe(&self) -> String {
+        match self {
+            FetchFailure::Timeout => "did not answer in time".to_owned(),
+            FetchFailure::Status(404) => "has no settings file there (HTTP 404)".to_owned(),
+            FetchFailure::Status(s) => format!("answered with an error (HTTP {s})"),
+            FetchFailure::TooLarge(max) => format!(
+                "sent a file larger than {} KiB, so it was not read",
+                max / 1024
+            ),
+            FetchFailure::Connect(e) => format!("could not be reached ({e})"),
+            FetchFailure::Malformed(e) => format!("sent a file that is not valid autoconfig ({e})"),
+        }
+    }
+
+    /// Whether this means "nothing published here" rather than a fault worth showing.
+    pub fn is_absence(&self) -> bool {
+        matches!(self, FetchFailure::Status(404 | 410))
+    }
+}
+
+/// Builds the web client used for autoconfig: our own rustls configuration (ring, the
+/// platform's authorities plus the optional extra CA), names resolved by `dns` so the look-ups
+/// are logged, every request and redirect noted before it is made, no proxy (so the log tells
+/// the truth), at most 5 redirects and never from https to http.
+pub fn client(
+    tls: rustls::ClientConfig,
+    dns: Option<Dns>,
+    recorder: Recorder,
+    timeout: Duration,
+) -> Result<reqwest::Client, String> {
+    let rec = recorder.clone();
+    let policy = reqwest::redirect::Policy::custom(move |attempt| {
+        let url = attempt.url().clone();
+        let downgrade = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.scheme() == "https")
+            && url.scheme() != "https";
+        if downgrade {
+            return attempt.error("the server redirected from https to unencrypted http");
+        }
+        if attempt.previous().len() > 5 {
+            return attempt.error("too many redirects");
+        }
+        let kind = if url.scheme() == "https" {
+            EgressKind::Https
+        } else {
+            EgressKind::Http
+        };
+        rec.push(
+            kind,
+            url.to_string(),
+            "followed a redirect".to_owned(),
+            url.as_str().contains("emailaddress="),
+        );
+        attempt.follow()
+    });
+    let mut b = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .redirect(policy)
+        .no_proxy()
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .user_agent(concat!("Portolan/", env!("CARGO_PKG_VERSION")));
+    if let Some(dns) = dns {
+        b = b.dns_resolver(Arc::new(dns));
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+/// Gets `url` and returns its body, refusing more than `max` bytes (read in chunks, so a huge
+/// or endless body costs at most `max`).
+pub async fn fetch(
+    client: &reqwest::Client,
+    url: &str,
+    max: usize,
+    timeout: Duration,
+) -> Result<String, FetchFailure> {
+    let work = async {
+        let mut resp = client.get(url).send().await.map_err(describe_reqwest)?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Err(FetchFailure::Status(status.as_u16()));
+        }
+        if resp.content_length().is_some_and(|len| len > max as u64) {
+            return Err(FetchFailure::TooLarge(max));
+        }
+        let mut body: Vec<u8> = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(describe_reqwest)? {
+            if body.len() + chunk.len() > max {
+                return Err(FetchFailure::TooLarge(max));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        String::from_utf8(body).map_err(|_| FetchFailure::Malformed("not UTF-8 text".to_owned()))
+    };
+    match tokio::time::timeout(timeout, work).await {
+        Ok(r) => r,
+        Err(_) => Err(FetchFailure::Timeout),
+    }
+}
+
+fn describe_reqwest(e: reqwest::Error) -> FetchFailure {
+    if e.is_timeout() {
+        return FetchFailure::Timeout;
+    }
+    // The innermost cause names the real problem (a certificate, a refused connection).
+    let mut msg = e.to_string();
+    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(&e);
+    while let Some(s) = src {
+        msg = s.to_string();
+        src = s.source();
+    }
+    FetchFailure::Connect(msg)
+}
+
+/// Replaces Thunderbird's placeholders with the parts of the address.
+pub fn substitute(text: &str, addr: &EmailAddress) -> String {
+    text.replace("%EMAILADDRESS%", &addr.ascii())
+        .replace("%EMAILLOCALPART%", &addr.local)
+        .replace("%EMAILDOMAIN%", &addr.ascii_domain)
+}
+
+/// Reads the outgoing SMTP servers of a clientConfig v1.1 document.
+pub fn parse(xml: &str, addr: &EmailAddress) -> Result<ClientConfig, FetchFailure> {
+    let doc = roxmltree::Document::parse(xml)
+        .map_err(|e| FetchFailure::Malformed(format!("not XML: {e}")))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "clientConfig" {
+        return Err(FetchFailure::Malformed(format!(
+            "the document is <{}>, not <clientConfig>",
+            root.tag_name().name()
+        )));
+    }
+    let Some(provider) = root.children().find(|n| n.has_tag_name("emailProvider")) else {
+        return Err(FetchFailure::Malformed("no <emailProvider>".to_owned()));
+    };
+    let text_of = |node: roxmltree::Node<'_, '_>, tag: &str| -> Option<String> {
+        node.children()
+            .find(|n| n.has_tag_name(tag))
+            .and_then(|n| n.text())
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    };
+    let mut out = ClientConfig {
+        provider_name: text_of(provider, "displayName"),
+        ..ClientConfig::default()
+    };
+    out.help_url = provider
+        .children()
+        .filter(|n| n.has_tag_name("documentation"))
+        .filter_map(|n| n.attribute("url"))
+        .find(|u| u.starts_with("https://"))
+        .map(str::to_owned);
+    let mut problems: Vec<String> = Vec::new();
+    for server in provider
+        .children()
+        .filter(|n| n.has_tag_name("outgoingServer") && n.attribute("type") == Some("smtp"))
+    {
+        if out.servers.len() >= MAX_SERVERS {
+            break;
+        }
+        let host = text_of(server, "hostname").map(|h| substitute(&h, addr));
+        let port = text_of(server, "port").and_then(|p| p.parse::<u16>().ok());
+        let security = match text_of(server, "socketType").as_deref() {
+            Some("SSL") => Some(Security::Tls),
+            Some("STARTTLS") => Some(Security::Starttls),
+            Some("plain") => Some(Security::None),
+            _ => None,
+        };
+        let (Some(host), Some(port), Some(security)) = (host, port, security) else {
+            problems.push("an outgoing server lacks a host name, port or socket type".to_owned());
+            continue;
+        };
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        if port == 0 || !super::valid_host(&host) {
+            problems.push(format!("\"{host}\" port {port} is not a usable server"));
+            continue;
+        }
+        let auths: Vec<String> = server
+            .children()
+            .filter(|n| n.has_tag_name("authentication"))
+            .filter_map(|n| n.text())
+            .map(|t| t.trim().to_owned())
+            .collect();
+        let no_sign_in = !auths.is_empty()
+            && auths
+                .iter()
+                .all(|a| a == "none" || a == "client-IP-address");
+        let oauth_only = !auths.is_empty() && auths.iter().all(|a| a == "OAuth2");
+        let mut notes = Vec::new();
+        if oauth_only {
+            notes.push(PolicyNote {
+                kind: NoteKind::OauthOnly,
+                text: "This server only accepts sign-in through the provider's own web page \
+                       (OAuth); an app that asks for a password cannot use it."
+                    .to_owned(),
+            });
+        }
+        if no_sign_in {
+            notes.push(PolicyNote {
+                kind: NoteKind::Info,
+                text: "This server does not ask for a sign-in; it accepts mail from allowed \
+                       networks only."
+                    .to_owned(),
+            });
+        }
+        let username = if no_sign_in {
+            None
+        } else {
+            Some(
+                text_of(server, "username")
+                    .map(|u| substitute(&u, addr))
+                    .unwrap_or_else(|| addr.ascii()),
+            )
+        };
+        out.servers.push(OutgoingServer {
+            host,
+            port,
+            security,
+            username,
+            notes,
+        });
+    }
+    if out.servers.is_empty() {
+        let why = problems
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "it lists no outgoing (SMTP) server".to_owned());
+        return Err(FetchFailure::Malformed(why));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::address;
+
+    const SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1">
+  <emailProvider id="example.com">
+    <domain>example.com</domain>
+    <displayName>Example Mail</displayName>
+    <incomingServer type="imap">
+      <hostname>imap.example.com</hostname><port>993</port><socketType>SSL</socketType>
+    </incomingServer>
+    <outgoingServer type="smtp">
+      <hostname>smtp.%EMAILDOMAIN%</hostname>
+      <port>465</port>
+      <socketType>SSL</socketType>
+      <username>%EMAILLOCALPART%</username>
+      <authentication>password-cleartext</authentication>
+    </outgoingServer>
+    <outgoingServer type="smtp">
+      <hostname>smtp.example.com</hostname>
+      <port>587</port>
+      <socketType>STARTTLS</socketType>
+      <username>%EMAILADDRESS%</username>
+      <authentication>OAuth2</authentication>
+    </outgoingServer>
+    <documentation url="https://example.com/help/mail">
+      <descr lang="en">Settings</descr>
+    </documentation>
+  </emailProvider>
+</clientConfig>"#;
+
+    #[test]
+    fn smtp_servers_are_read_with_placeholders_substituted() {
+        let a = address::parse("jo@example.com").unwrap();
+        let c = parse(SAMPLE, &a).unwrap();
+        assert_eq!(c.provider_name.as_deref(), Some("Example Mail"));
+        assert_eq!(c.help_url.as_deref(), Some("https://example.com/help/mail"));
+        assert_eq!(c.servers.len(), 2);
+        assert_eq!(c.servers[0].host, "smtp.example.com");
+        assert_eq!(c.servers[0].port, 465);
+        assert_eq!(c.servers[0].security, Security::Tls);
+        assert_eq!(c.servers[0].username.as_deref(), Some("jo"));
+        assert_eq!(c.servers[1].security, Security::Starttls);
+        assert_eq!(c.servers[1].username.as_deref(), Some("jo@example.com"));
+        assert_eq!(c.servers[1].notes[0].kind, NoteKind::OauthOnly);
+    }
+
+    #[test]
+    fn malformed_documents_are_refused_with_a_reason() {
+        let a = address::parse("jo@example.com").unwrap();
+        for bad in [
+            "not xml at all <",
+            "<html><body>Welcome</body></html>",
+            "<clientConfig version=\"1.1\"></clientConfig>",
+            "<clientConfig><emailProvider><outgoingServer type=\"smtp\"><hostname>x y</hostname>\
+             <port>25</port><socketType>plain</socketType></outgoingServer></emailProvider></clientConfig>",
+            "<clientConfig><emailProvider><outgoingServer type=\"smtp\"><hostname>smtp.example.com</hostname>\
+             <port>99999</port><socketType>SSL</socketType></outgoingServer></emailProvider></clientConfig>",
+            "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]><clientConfig>&c;</clientConfig>",
+        ] {
+            let err = parse(bad, &a).unwrap_err();
+            assert!(matches!(err, FetchFailure::Malformed(_)), "{bad}: {err:?}");
+        }
+    }
+}

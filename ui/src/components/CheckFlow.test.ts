@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import App from "../App.svelte";
+import type { Report, SmtpSettings } from "../lib/bindings";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+function report(settings: SmtpSettings, ok: boolean): Report {
+  return {
+    host: settings.host,
+    port: settings.port,
+    security: settings.security,
+    steps: [],
+    verdict: ok
+      ? { code: "ok", title: "Everything works", explanation: "Signed in.", fixes: [] }
+      : {
+          code: "security_mismatch",
+          title: "This port expects STARTTLS",
+          explanation: "The server greeted in plain text.",
+          fixes: [
+            {
+              kind: "use_security",
+              label: "Use STARTTLS on 587",
+              settings_patch: { port: 587, security: "starttls" },
+            },
+          ],
+        },
+    tls: null,
+    server: null,
+    transcript: [{ direction: "client", text: "AUTH PLAIN <redacted>", at_ms: 1 }],
+    sent: null,
+    total_ms: 5,
+  } as Report;
+}
+
+describe("the check screen", () => {
+  it("offers the verdict's fix as a button that changes the settings and checks again", async () => {
+    const calls: { settings: SmtpSettings; password: string | null }[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "port_guide") return null;
+      if (cmd === "check") {
+        const a = args as { settings: SmtpSettings; password: string | null };
+        calls.push(a);
+        return report(a.settings, a.settings.security === "starttls");
+      }
+      return null;
+    });
+    render(App);
+    await fireEvent.input(screen.getByLabelText("Which email address will you send from?"), {
+      target: { value: "alice@example.com" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Continue" }));
+    expect((screen.getByLabelText("Server name") as HTMLInputElement).value).toBe("smtp.example.com");
+    await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "s3cret" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Check these settings" }));
+    expect(await screen.findByRole("heading", { name: /This port expects STARTTLS/ })).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Use STARTTLS on 587" }));
+    expect(await screen.findByRole("heading", { name: /Everything works/ })).toBeTruthy();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.settings.port).toBe(587);
+    expect(calls[1]!.settings.security).toBe("starttls");
+    expect(calls[1]!.password).toBe("s3cret");
+    expect((screen.getByLabelText("Port") as HTMLInputElement).value).toBe("587");
+  });
+
+  it("shows a refused check's message and hint in words", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "check") {
+        throw { code: "invalid_settings", message: "The server name is empty.", hint: "Type it." };
+      }
+      return null;
+    });
+    render(App);
+    await fireEvent.input(screen.getByLabelText("Which email address will you send from?"), {
+      target: { value: "bob@example.org" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Continue" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Check these settings" }));
+    const alerts = await screen.findAllByRole("alert");
+    expect(alerts.map((a) => a.textContent).join(" ")).toMatch(/server name is empty.*Type it/s);
+  });
+});
