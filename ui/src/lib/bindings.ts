@@ -487,3 +487,261 @@ candidate: ProbeCandidate,
  * Milliseconds since the probe started.
  */
 after_ms: number, };
+
+export type ProviderKind = "mailbox" | "sending_service" | "bridge";
+
+export type UsernameRule = "address" | "local_part" | "literal" | "from_service";
+
+export type NoteKind = "app_password" | "oauth_only" | "admin_enable_smtp_auth" | "api_key" | "enable_in_settings" | "bridge" | "paid_plan" | "info";
+
+export type PolicyNote = { 
+/**
+ * What sort of rule this is.
+ */
+kind: NoteKind, 
+/**
+ * The rule in plain words, with what to do.
+ */
+text: string, };
+
+export type ServerEntry = { 
+/**
+ * Host name (or loopback IP for a bridge).
+ */
+host: string, 
+/**
+ * TCP port.
+ */
+port: number, 
+/**
+ * How the connection is protected.
+ */
+security: Security, };
+
+export type Provider = { 
+/**
+ * Stable identifier.
+ */
+id: string, 
+/**
+ * The name users see.
+ */
+name: string, 
+/**
+ * Mailbox, sending service or bridge.
+ */
+kind: ProviderKind, 
+/**
+ * Address domains that mean this provider.
+ */
+domains: Array<string>, 
+/**
+ * Suffixes of the most-preferred MX host that mean this provider.
+ */
+mx: Array<string>, 
+/**
+ * The provider's page with these settings.
+ */
+help: string, 
+/**
+ * Where the facts come from.
+ */
+source: string, 
+/**
+ * Whether the facts were checked against the provider's documentation.
+ */
+verified: boolean, 
+/**
+ * How to write the user name.
+ */
+username: UsernameRule, 
+/**
+ * The fixed user name, for [`UsernameRule::Literal`].
+ */
+username_value?: string, 
+/**
+ * Where to find the user name, for [`UsernameRule::FromService`].
+ */
+username_hint?: string, 
+/**
+ * Servers in the provider's order of preference.
+ */
+servers: Array<ServerEntry>, 
+/**
+ * Rules shown before the password is typed.
+ */
+notes: Array<PolicyNote>, };
+
+export type SourceKind = "catalogue" | "autoconfig" | "well_known" | "srv" | "ispdb" | "mx" | "autoconfig_http" | "guess";
+
+export type Trust = "high" | "normal" | "low";
+
+export type Candidate = { 
+/**
+ * Server name.
+ */
+host: string, 
+/**
+ * Port.
+ */
+port: number, 
+/**
+ * How the connection is protected.
+ */
+security: Security, 
+/**
+ * The user name to propose, when known.
+ */
+username: string | null, 
+/**
+ * Where to find the user name when it is not the address (e.g. a service's dashboard).
+ */
+username_hint: string | null, 
+/**
+ * The most trusted source that proposed it.
+ */
+source: SourceKind, 
+/**
+ * Where it came from, in plain words ("from the built-in provider list", …).
+ */
+origin: string, 
+/**
+ * Other sources that proposed the same server.
+ */
+also_from: Array<SourceKind>, 
+/**
+ * Catalogue id of the provider, when known.
+ */
+provider_id: string | null, 
+/**
+ * Provider name, when known.
+ */
+provider_name: string | null, 
+/**
+ * Rules to show before the password is typed.
+ */
+notes: Array<PolicyNote>, 
+/**
+ * The provider's help page.
+ */
+help_url: string | null, 
+/**
+ * How far it can be trusted before it is checked.
+ */
+trust: Trust, 
+/**
+ * True when a probe saw an SMTP server answer there (no password sent).
+ */
+confirmed: boolean, };
+
+export type SourceStatus = "found" | "nothing_found" | "failed" | "timed_out" | "skipped";
+
+export type SourceReport = { 
+/**
+ * Which source.
+ */
+source: SourceKind, 
+/**
+ * Its name in plain words.
+ */
+label: string, 
+/**
+ * How it fared.
+ */
+status: SourceStatus, 
+/**
+ * What happened, in plain words.
+ */
+detail: string, 
+/**
+ * How many servers it proposed.
+ */
+found: number, 
+/**
+ * Milliseconds from the start of discovery to its end.
+ */
+elapsed_ms: number, };
+
+export type EgressKind = "dns" | "https" | "http" | "smtp";
+
+export type Egress = { 
+/**
+ * DNS, HTTPS, HTTP or SMTP.
+ */
+kind: EgressKind, 
+/**
+ * What was asked: `MX example.com`, a URL, or `smtp.example.com port 465`.
+ */
+target: string, 
+/**
+ * To whom and what it revealed, in plain words.
+ */
+detail: string, 
+/**
+ * Whether the user's email address itself was sent.
+ */
+sent_address: boolean, };
+
+export type Discovery = { 
+/**
+ * The address, domain as typed (Unicode).
+ */
+address: string, 
+/**
+ * The domain as typed (Unicode).
+ */
+domain: string, 
+/**
+ * The domain as looked up (ASCII, punycode).
+ */
+ascii_domain: string, 
+/**
+ * Ranked, de-duplicated proposals; the first is the best.
+ */
+candidates: Array<Candidate>, 
+/**
+ * What each source did.
+ */
+sources: Array<SourceReport>, 
+/**
+ * Every DNS question, URL and server contacted, in order.
+ */
+left_computer: Array<Egress>, 
+/**
+ * Whether the address itself was sent to anyone (only with the user's permission).
+ */
+address_shared: boolean, 
+/**
+ * One sentence for the user.
+ */
+summary: string, 
+/**
+ * Milliseconds the whole discovery took.
+ */
+elapsed_ms: number, 
+/**
+ * Milliseconds until the first proposal arrived, if any did.
+ */
+first_candidate_ms: number | null, };
+
+export type DiscoverEvent = { "type": "source_started", 
+/**
+ * Which source.
+ */
+source: SourceKind, 
+/**
+ * Its name in plain words.
+ */
+label: string, } | { "type": "source_finished", 
+/**
+ * How it fared.
+ */
+report: SourceReport, } | { "type": "found", 
+/**
+ * The proposal.
+ */
+candidate: Candidate, 
+/**
+ * Milliseconds since discovery started.
+ */
+after_ms: number, };
