@@ -20,6 +20,8 @@ struct Cli {
 enum Command {
     /// Explain which SMTP port to use (465, 587, 2525, 25) in plain words.
     Ports(cmd::ports::Args),
+    /// Find the outgoing-server settings for an email address.
+    Discover(cmd::discover::Args),
     /// Check one server configuration step by step (connect, encryption, sign-in).
     Check(cmd::check::Args),
     /// Find which ports of a server answer, and which one to use.
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Ports(args) => cmd::ports::run(args),
+        Command::Discover(args) => cmd::discover::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Probe(args) => cmd::probe::run(args),
         Command::Send(args) => cmd::send::run(args),

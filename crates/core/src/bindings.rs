@@ -48,6 +48,21 @@ pub fn typescript() -> String {
         crate::probe::PortResult,
         crate::probe::ProbeReport,
         crate::observer::Event,
+        crate::discover::catalogue::ProviderKind,
+        crate::discover::catalogue::UsernameRule,
+        crate::discover::catalogue::NoteKind,
+        crate::discover::catalogue::PolicyNote,
+        crate::discover::catalogue::ServerEntry,
+        crate::discover::catalogue::Provider,
+        crate::discover::SourceKind,
+        crate::discover::Trust,
+        crate::discover::Candidate,
+        crate::discover::SourceStatus,
+        crate::discover::SourceReport,
+        crate::discover::EgressKind,
+        crate::discover::Egress,
+        crate::discover::Discovery,
+        crate::discover::DiscoverEvent,
     );
     while out.ends_with("\n\n") {
         out.pop();

@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod dns;
 pub mod egress;
 pub mod guess;
+pub mod probe_adapter;
 mod rank;
 
 use std::net::SocketAddr;
@@ -301,7 +302,8 @@ pub struct DiscoverOptions {
     pub guess_ports: Vec<(u16, Security)>,
     /// Time allowed for probing one guessed name.
     pub guess_timeout: Duration,
-    /// What confirms a guess; without one, guessing is skipped.
+    /// What confirms a guess (the engine's probe by default); without one, guessing is
+    /// skipped.
     pub prober: Option<Arc<dyn HostProber>>,
 }
 
@@ -323,7 +325,7 @@ impl Default for DiscoverOptions {
             guess: true,
             guess_ports: guess::default_ports(),
             guess_timeout: Duration::from_secs(6),
-            prober: None,
+            prober: Some(Arc::new(probe_adapter::EngineProber::default())),
         }
     }
 }
