@@ -75,7 +75,9 @@ for dir in ui e2e; do
 done
 
 # 5. tauri-driver (2.x: the registry's newest may be a 3.0 alpha), the app's WebDriver bridge.
-if ! tauri-driver --version 2>/dev/null | grep -qE '^tauri-driver 2\.'; then
+# (tauri-driver has no --version; cargo's own list says which version is installed.)
+if ! command -v tauri-driver >/dev/null 2>&1 \
+  || ! cargo install --list | grep -qE '^tauri-driver v2\.'; then
   say "installing tauri-driver 2.x (cargo install)"
   cargo install --locked --quiet tauri-driver --version '^2'
 fi
