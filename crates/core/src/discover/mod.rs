@@ -1177,14 +1177,24 @@ async fn guess_source(ctx: Arc<Ctx>) {
         });
     }
     let mut results = Vec::new();
+    let mut found_any = false;
     while let Some(r) = set.join_next().await {
-        if let Ok(r) = r {
-            results.push(r);
+        if let Ok((i, name, result)) = r {
+            // Proposed as soon as its own probe confirms it: a dead name must not delay it.
+            if let Ok(outcomes) = &result {
+                let cands: Vec<Candidate> = outcomes
+                    .iter()
+                    .filter(|o| o.confirmed)
+                    .map(|o| guessed(&ctx, &name, o.port, o.security))
+                    .collect();
+                found_any |= !cands.is_empty();
+                ctx.tx.found(s, cands);
+            }
+            results.push((i, name, result));
         }
     }
     results.sort_by_key(|(i, _, _)| *i);
     let mut lines = Vec::new();
-    let mut found = Vec::new();
     for (_, name, result) in results {
         match result {
             Err(f) => lines.push(format!("{name}: {}.", f.describe())),
@@ -1192,7 +1202,6 @@ async fn guess_source(ctx: Arc<Ctx>) {
                 for o in outcomes {
                     if o.confirmed {
                         lines.push(format!("{name} port {}: a mail server answers.", o.port));
-                        found.push(guessed(&ctx, &name, o.port, o.security));
                     } else {
                         lines.push(format!("{name} port {}: {}.", o.port, o.detail));
                     }
@@ -1200,12 +1209,11 @@ async fn guess_source(ctx: Arc<Ctx>) {
             }
         }
     }
-    let status = if found.is_empty() {
-        SourceStatus::NothingFound
-    } else {
+    let status = if found_any {
         SourceStatus::Found
+    } else {
+        SourceStatus::NothingFound
     };
-    ctx.tx.found(s, found);
     ctx.tx.finished(s, status, lines.join(" "));
 }
 

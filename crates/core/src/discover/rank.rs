@@ -2,11 +2,17 @@
 //! own order within a source, unencrypted servers last; one entry per (host, port, security)
 //! that remembers every source that proposed it.
 
-use super::{Candidate, Security};
+use super::{Candidate, Security, SourceKind};
 
 /// Sorts and merges the candidates; stable, so each source's own order is kept.
 pub fn rank(mut all: Vec<Candidate>) -> Vec<Candidate> {
-    all.sort_by_key(|c| (c.security == Security::None, c.source.rank()));
+    all.sort_by_key(|c| {
+        (
+            c.security == Security::None,
+            c.source.rank(),
+            guess_order(c),
+        )
+    });
     let mut out: Vec<Candidate> = Vec::with_capacity(all.len());
     for c in all {
         let key = |x: &Candidate| {
@@ -43,10 +49,22 @@ pub fn rank(mut all: Vec<Candidate>) -> Vec<Candidate> {
     out
 }
 
+/// Guesses arrive in the order their probes finish; rank them in the order they are tried
+/// (`smtp.`, `mail.`, the bare domain). Zero for every other source, whose order is kept.
+fn guess_order(c: &Candidate) -> u8 {
+    if c.source != SourceKind::Guess || c.host.starts_with("smtp.") {
+        0
+    } else if c.host.starts_with("mail.") {
+        1
+    } else {
+        2
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::{SourceKind, Trust};
+    use crate::discover::Trust;
 
     fn cand(host: &str, port: u16, security: Security, source: SourceKind) -> Candidate {
         Candidate {
@@ -99,5 +117,24 @@ mod tests {
             ]
         );
         assert_eq!(ranked[2].also_from, [SourceKind::Guess]);
+    }
+
+    #[test]
+    fn guesses_rank_in_the_order_they_are_tried_not_the_order_they_answer() {
+        let ranked = rank(vec![
+            cand("example.com", 465, Security::Tls, SourceKind::Guess),
+            cand("mail.example.com", 465, Security::Tls, SourceKind::Guess),
+            cand(
+                "smtp.example.com",
+                587,
+                Security::Starttls,
+                SourceKind::Guess,
+            ),
+        ]);
+        let hosts: Vec<_> = ranked.iter().map(|c| c.host.as_str()).collect();
+        assert_eq!(
+            hosts,
+            ["smtp.example.com", "mail.example.com", "example.com"]
+        );
     }
 }
