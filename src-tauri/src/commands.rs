@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use portolan_core::check::{CheckOptions, Report};
+use portolan_core::discover::{DiscoverEvent, DiscoverObserver, DiscoverOptions, Discovery};
 use portolan_core::error::UserError;
 use portolan_core::observer::{Event, Observer};
 use portolan_core::ports::PortGuide;
@@ -25,6 +26,15 @@ impl Observer for ChannelObserver {
     }
 }
 
+/// Forwards discovery progress to the window.
+struct DiscoverChannel(Channel<DiscoverEvent>);
+
+impl DiscoverObserver for DiscoverChannel {
+    fn event(&self, event: DiscoverEvent) {
+        let _ = self.0.send(event);
+    }
+}
+
 /// Extra trusted authority for every connection, like the CLI's `--ca-file`: a company's own
 /// CA, or the test suite's. `None` uses the platform's trust store only.
 fn trust() -> Result<Option<Trust>, UserError> {
@@ -42,6 +52,26 @@ fn password(p: Option<String>) -> Option<Password> {
 #[tauri::command]
 pub fn port_guide() -> PortGuide {
     portolan_core::ports::guide()
+}
+
+/// Proposes settings for `address`: the provider list, the domain's published settings, DNS,
+/// then common names confirmed by a probe. Only the domain leaves the computer.
+#[tauri::command]
+pub async fn discover(
+    address: String,
+    on_event: Channel<DiscoverEvent>,
+) -> Result<Discovery, UserError> {
+    let mut opts = DiscoverOptions::default();
+    if let Some(path) = std::env::var_os("PORTOLAN_CA_FILE").filter(|p| !p.is_empty()) {
+        opts.extra_ca_pem = Some(std::fs::read(&path).map_err(|e| {
+            UserError::new(
+                "ca_file_unreadable",
+                format!("The extra certificate file could not be read ({e})."),
+                "Check the path in PORTOLAN_CA_FILE, or unset it.",
+            )
+        })?);
+    }
+    portolan_core::discover::discover(&address, &opts, &DiscoverChannel(on_event)).await
 }
 
 /// Checks `settings` step by step (with the password when given), streaming each step.

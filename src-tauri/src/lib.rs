@@ -9,6 +9,7 @@ pub fn run() {
         .manage(running::Running::default())
         .invoke_handler(tauri::generate_handler![
             commands::port_guide,
+            commands::discover,
             commands::check,
             commands::send_test,
             commands::probe,

@@ -9,6 +9,7 @@ use std::path::Path;
 /// Every permission the one window may hold. Adding one is a reviewed change to this list.
 const ALLOWED_PERMISSIONS: &[&str] = &[
     "allow-port-guide",
+    "allow-discover",
     "allow-check",
     "allow-send-test",
     "allow-probe",

@@ -1,6 +1,8 @@
 // The app's commands, typed with the bindings generated from the Rust types.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  DiscoverEvent,
+  Discovery,
   Event,
   PortGuide,
   ProbeReport,
@@ -18,6 +20,16 @@ function channel(onEvent: (e: Event) => void): Channel<Event> {
   const ch = new Channel<Event>();
   ch.onmessage = onEvent;
   return ch;
+}
+
+/** Proposes settings for an address; sources report through `onEvent` as they finish. */
+export function discover(
+  address: string,
+  onEvent: (e: DiscoverEvent) => void = () => {},
+): Promise<Discovery> {
+  const ch = new Channel<DiscoverEvent>();
+  ch.onmessage = onEvent;
+  return invoke<Discovery>("discover", { address, onEvent: ch });
 }
 
 /** Checks settings step by step; each step arrives through `onEvent` as it happens. */
