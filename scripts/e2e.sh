@@ -5,7 +5,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$PORTOLAN_ROOT"
 (cd ui && npm run --silent build)
-cargo build -p portolan-app -p portolan-cli
+# Same package selection as the test run, so cargo reuses its build instead of rebuilding
+# shared dependencies with other features.
+cargo build --workspace --all-targets
 export PORTOLAN_APP="$PORTOLAN_APP_BIN" PORTOLAN_CLI="$PORTOLAN_CLI_BIN"
 # Software rendering: there is no GPU under Xvfb.
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
