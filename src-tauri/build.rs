@@ -1,7 +1,14 @@
 //! Declares the app's own commands so the capability file can grant exactly these.
 
 /// Every command `src/lib.rs` registers; a test checks the two lists agree.
-const COMMANDS: &[&str] = &["port_guide", "discover", "check", "send_test", "probe", "cancel"];
+const COMMANDS: &[&str] = &[
+    "port_guide",
+    "discover",
+    "check",
+    "send_test",
+    "probe",
+    "cancel",
+];
 
 fn main() {
     let attrs = tauri_build::Attributes::new()

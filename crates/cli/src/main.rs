@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[macro_use]
+mod output;
 mod cmd;
 
 /// Set up sending mail (SMTP) for an app, a website or a mail program.

@@ -187,7 +187,7 @@ pub fn cancel_on_ctrl_c(token: tokio_util::sync::CancellationToken) {
 /// Prints a user error and returns its exit code (2: nothing was sent).
 pub fn fail(e: &UserError, json: bool) -> ExitCode {
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({ "error": e })).unwrap_or_default()
         );
@@ -246,7 +246,7 @@ pub fn live_printer(json: bool) -> impl Fn(Event) + Send + Sync {
             return;
         }
         if let Event::StepFinished { step } = e {
-            println!("{}", step_line(&step));
+            outln!("{}", step_line(&step));
             let _ = std::io::stdout().flush();
         }
     }
@@ -256,37 +256,37 @@ pub fn live_printer(json: bool) -> impl Fn(Event) + Send + Sync {
 pub fn print_conclusion(report: &Report, transcript: bool) {
     let v = &report.verdict;
     let mark = if v.code.is_ok() { "✓" } else { "✗" };
-    println!("\n{mark} {} [{}]", v.title, v.code);
-    println!("{}", wrap(&v.explanation, 76, "  "));
+    outln!("\n{mark} {} [{}]", v.title, v.code);
+    outln!("{}", wrap(&v.explanation, 76, "  "));
     if let Some(tls) = &report.tls {
         if let Some(c) = tls.chain.first() {
-            println!(
+            outln!(
                 "  Certificate: for {}; issued by {}; valid until {}",
                 c.names.join(", "),
                 c.issuer,
                 c.not_after
             );
-            println!("  Fingerprint (SHA-256): {}", c.sha256);
+            outln!("  Fingerprint (SHA-256): {}", c.sha256);
         }
     }
     if let Some(sent) = &report.sent {
-        println!("  Accepted for {}: {}", sent.to, sent.reply);
+        outln!("  Accepted for {}: {}", sent.to, sent.reply);
     }
     if !v.fixes.is_empty() {
-        println!("  What you can do:");
+        outln!("  What you can do:");
         for f in &v.fixes {
-            println!("   • {}", f.label);
+            outln!("   • {}", f.label);
         }
     }
     if transcript {
-        println!("\nTranscript (passwords removed):");
+        outln!("\nTranscript (passwords removed):");
         for l in &report.transcript {
             let who = match l.direction {
                 portolan_core::transcript::Direction::Client => "C:",
                 portolan_core::transcript::Direction::Server => "S:",
                 portolan_core::transcript::Direction::Note => "--",
             };
-            println!("  {who} {}", l.text);
+            outln!("  {who} {}", l.text);
         }
     }
 }
@@ -314,7 +314,7 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
 pub fn finish(report: &Report, args: &ServerArgs) -> ExitCode {
     if args.json {
         match serde_json::to_string_pretty(report) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("Could not write the report as JSON: {e}");
                 return ExitCode::from(70);
@@ -345,7 +345,7 @@ pub fn run(args: Args) -> ExitCode {
         Err(e) => return fail(&e, a.json),
     };
     if !a.json {
-        println!(
+        outln!(
             "Checking {} port {} ({}){}…",
             settings.host,
             settings.port,

@@ -272,14 +272,14 @@ pub fn run(args: Args) -> ExitCode {
     };
     if json {
         match serde_json::to_string_pretty(&d) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("Could not write the result as JSON: {e}");
                 return ExitCode::from(70);
             }
         }
     } else {
-        print!("{}", render(&d));
+        out!("{}", render(&d));
     }
     if d.candidates.is_empty() {
         ExitCode::from(21)

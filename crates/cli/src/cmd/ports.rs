@@ -15,14 +15,14 @@ pub fn run(args: Args) -> ExitCode {
     let guide = portolan_core::ports::guide();
     if args.json {
         match serde_json::to_string_pretty(&guide) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("Could not write the guide as JSON: {e}");
                 return ExitCode::from(70);
             }
         }
     } else {
-        print!("{}", portolan_core::ports::render_text(&guide, 78));
+        out!("{}", portolan_core::ports::render_text(&guide, 78));
     }
     ExitCode::SUCCESS
 }

@@ -83,14 +83,14 @@ pub fn run(args: Args) -> ExitCode {
     };
     let json = args.json;
     if !json {
-        println!("Trying {} on {} ports…", args.host, candidates.len());
+        outln!("Trying {} on {} ports…", args.host, candidates.len());
     }
     let printer = move |e: Event| {
         if json {
             return;
         }
         match e {
-            Event::ProbePort { result } => println!(
+            Event::ProbePort { result } => outln!(
                 "  {} {:>5} {} — {} ({} ms)",
                 state_mark(result.state),
                 result.candidate.port,
@@ -101,7 +101,7 @@ pub fn run(args: Args) -> ExitCode {
             Event::ProbeRecommendation {
                 candidate,
                 after_ms,
-            } => println!(
+            } => outln!(
                 "  → Recommended after {after_ms} ms: port {} ({})",
                 candidate.port,
                 candidate.security.label()
@@ -119,16 +119,16 @@ pub fn run(args: Args) -> ExitCode {
     };
     if json {
         match serde_json::to_string_pretty(&report) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("Could not write the result as JSON: {e}");
                 return ExitCode::from(70);
             }
         }
     } else {
-        println!("\n{}", wrap(&report.recommendation, 76, ""));
+        outln!("\n{}", wrap(&report.recommendation, 76, ""));
         if let Some(note) = &report.network_note {
-            println!("{}", wrap(note, 76, ""));
+            outln!("{}", wrap(note, 76, ""));
         }
     }
     if report.recommended.is_some() {

@@ -43,7 +43,7 @@ pub fn run(args: Args) -> ExitCode {
         Err(e) => return fail(&e, a.json),
     };
     if !a.json {
-        println!(
+        outln!(
             "Sending \"{}\" to {} through {} port {} ({})…",
             portolan_core::send::SUBJECT,
             args.to.as_deref().unwrap_or(&settings.from),
