@@ -1,0 +1,154 @@
+//! File mechanics for the profiles file: an advisory lock, atomic replacement, setting a file
+//! aside. Nothing here knows what a profile is.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::ProfileError;
+
+/// An I/O failure as a sentence naming the action and the file.
+pub(super) fn io_err(action: &str, path: &Path, e: &std::io::Error) -> ProfileError {
+    ProfileError::Io {
+        action: action.to_owned(),
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+/// An exclusive advisory lock on `<file>.lock`, held until dropped. Every Portolan process
+/// takes it around its whole read-modify-write, so concurrent saves are serialised.
+#[derive(Debug)]
+pub(super) struct Lock {
+    file: File,
+}
+
+impl Lock {
+    /// Blocks until the lock is ours. Creates the folder and the lock file if needed.
+    pub(super) fn acquire(dir: &Path, lock_name: &str) -> Result<Self, ProfileError> {
+        std::fs::create_dir_all(dir).map_err(|e| io_err("create the folder", dir, &e))?;
+        let path = dir.join(lock_name);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io_err("open", &path, &e))?;
+        file.lock().map_err(|e| io_err("lock", &path, &e))?;
+        Ok(Self { file })
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Closing the file releases the lock anyway; unlocking first is just prompt.
+        let _ = self.file.unlock();
+    }
+}
+
+/// Reads at most `max` bytes; `Ok(None)` when the file does not exist, `Err(Some(len))`-like
+/// oversize is reported as `TooLarge`.
+pub(super) enum ReadOutcome {
+    /// No file yet.
+    Missing,
+    /// The file's bytes.
+    Bytes(Vec<u8>),
+    /// Larger than allowed; the number is the size found.
+    TooLarge(u64),
+}
+
+/// Reads a whole file, refusing more than `max` bytes.
+pub(super) fn read_bounded(path: &Path, max: u64) -> Result<ReadOutcome, ProfileError> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ReadOutcome::Missing),
+        Err(e) => return Err(io_err("read", path, &e)),
+    };
+    let mut buf = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| io_err("read", path, &e))?;
+    if buf.len() as u64 > max {
+        let len = std::fs::metadata(path)
+            .map(|m| m.len())
+            .unwrap_or(buf.len() as u64);
+        return Ok(ReadOutcome::TooLarge(len));
+    }
+    Ok(ReadOutcome::Bytes(buf))
+}
+
+/// Replaces `path` with `bytes` atomically: a temp file in the same folder, written and
+/// fsynced, renamed over the target, then the folder fsynced so the rename survives a crash.
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProfileError> {
+    let dir = parent(path);
+    std::fs::create_dir_all(dir).map_err(|e| io_err("create the folder", dir, &e))?;
+    // tempfile creates the file with owner-only permissions on Unix.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".profiles-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| io_err("create a temporary file in", dir, &e))?;
+    tmp.write_all(bytes)
+        .map_err(|e| io_err("write", tmp.path(), &e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| io_err("save to disk", tmp.path(), &e))?;
+    tmp.persist(path)
+        .map_err(|e| io_err("replace", path, &e.error))?;
+    sync_dir(dir)
+}
+
+/// Moves a file aside to `<name>.<tag>-<UTC timestamp>` and returns the new path.
+pub(super) fn set_aside(path: &Path, tag: &str) -> Result<PathBuf, ProfileError> {
+    let target = aside_name(path, tag);
+    std::fs::rename(path, &target).map_err(|e| io_err("set aside", path, &e))?;
+    sync_dir(parent(path))?;
+    Ok(target)
+}
+
+/// Copies a file to `<name>.<tag>-<UTC timestamp>` (kept as a backup) and returns that path.
+pub(super) fn copy_aside(path: &Path, tag: &str) -> Result<PathBuf, ProfileError> {
+    let target = aside_name(path, tag);
+    std::fs::copy(path, &target).map_err(|e| io_err("back up", path, &e))?;
+    Ok(target)
+}
+
+/// A free name beside `path`, stamped with the time so several set-asides never collide.
+fn aside_name(path: &Path, tag: &str) -> PathBuf {
+    let stamp = time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_else(|_| "unknown-time".to_owned());
+    let base = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "profiles.json".to_owned());
+    let mut candidate = parent(path).join(format!("{base}.{tag}-{stamp}"));
+    let mut n = 1;
+    while candidate.exists() {
+        n += 1;
+        candidate = parent(path).join(format!("{base}.{tag}-{stamp}-{n}"));
+    }
+    candidate
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Makes a rename in `dir` durable (Unix); Windows has no directory handles to sync.
+fn sync_dir(dir: &Path) -> Result<(), ProfileError> {
+    #[cfg(unix)]
+    {
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| io_err("save to disk", dir, &e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}

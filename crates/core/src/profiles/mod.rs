@@ -1,0 +1,195 @@
+//! Saved profiles: several named `SmtpSettings`, kept in `profiles.json` in the platform config
+//! folder (the one Tauri's `app_config_dir` uses), everything but the password, which lives in
+//! the keychain under the profile's id.
+//!
+//! - `store`: the file itself — schema version, migration, atomic writes under a lock, a
+//!   damaged file set aside with a notice.
+//! - `ops`: what the faces call — save, delete, duplicate — keeping file and keychain in step.
+
+mod file;
+mod ops;
+mod store;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::UserError;
+use crate::settings::{FieldError, SmtpSettings};
+
+pub use ops::{
+    delete_profile, delete_profile_async, duplicate_profile, duplicate_profile_async,
+    profile_password, save_profile, save_profile_async, DeleteOutcome, SaveRequest,
+};
+pub use store::{ProfileStore, APP_IDENTIFIER, FILE_NAME, MAX_FILE_LEN, SCHEMA_VERSION};
+
+/// The longest profile name.
+pub const MAX_NAME_LEN: usize = 100;
+/// The most profiles one file holds; far more than anyone needs, a bound against runaway files.
+pub const MAX_PROFILES: usize = 1000;
+
+/// One saved way to send mail. The password is not here: it is in the keychain under `id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Profile {
+    /// Stable identifier (a UUID); also the keychain account name. Never changes on rename.
+    pub id: String,
+    /// The name the user gave it, unique among the profiles (ignoring case).
+    pub name: String,
+    /// Server, port, security, user name and sender.
+    pub settings: SmtpSettings,
+    /// Whether a password was saved in the keychain for this profile.
+    #[serde(default)]
+    pub password_saved: bool,
+    /// When the profile was created (RFC 3339, UTC).
+    pub created: String,
+    /// When it last changed (RFC 3339, UTC).
+    pub updated: String,
+}
+
+/// Something the user must be told about their saved profiles (a file set aside, migrated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProfileNotice {
+    /// Stable code: `profiles_file_damaged`, `profiles_file_newer`, `profiles_migrated`.
+    pub code: String,
+    /// What happened, in plain words.
+    pub message: String,
+    /// Where the old file was kept, if it was moved or copied.
+    pub kept_at: Option<String>,
+}
+
+/// The saved profiles, and anything the user must be told about them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProfileList {
+    /// Every saved profile, in the order they were created.
+    pub profiles: Vec<Profile>,
+    /// Notices to show once (e.g. a damaged file was set aside).
+    pub notices: Vec<ProfileNotice>,
+}
+
+/// Why a profile operation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// The platform has no config folder (no home folder).
+    #[error(
+        "Portolan cannot find your settings folder, so it cannot save profiles. Check that \
+         your account has a home folder."
+    )]
+    NoConfigDir,
+    /// Reading or writing the profiles file failed.
+    #[error("Portolan could not {action} {path}: {reason}.")]
+    Io {
+        /// What was being done, e.g. "write".
+        action: String,
+        /// The file or folder.
+        path: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// No profile with this id or name.
+    #[error("There is no saved profile called \"{0}\".")]
+    NotFound(String),
+    /// Several profiles match a name given on the command line.
+    #[error("More than one profile matches \"{0}\".")]
+    Ambiguous(String),
+    /// The name is empty, too long or has control characters.
+    #[error("{0}")]
+    InvalidName(String),
+    /// Another profile already has this name.
+    #[error("A profile named \"{0}\" already exists.")]
+    DuplicateName(String),
+    /// A profile with this id exists already.
+    #[error("A profile with the id \"{0}\" already exists.")]
+    IdTaken(String),
+    /// The settings do not validate.
+    #[error("{}", join_fields(.0))]
+    InvalidSettings(Vec<FieldError>),
+    /// The file already holds [`MAX_PROFILES`] profiles.
+    #[error("Portolan keeps at most {MAX_PROFILES} profiles.")]
+    TooMany,
+}
+
+fn join_fields(errs: &[FieldError]) -> String {
+    errs.iter()
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl ProfileError {
+    /// The stable code the UI and scripts switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProfileError::NoConfigDir => "profiles_no_config_dir",
+            ProfileError::Io { .. } => "profiles_io",
+            ProfileError::NotFound(_) => "profile_not_found",
+            ProfileError::Ambiguous(_) => "profile_ambiguous",
+            ProfileError::InvalidName(_) => "profile_invalid_name",
+            ProfileError::DuplicateName(_) => "profile_duplicate_name",
+            ProfileError::IdTaken(_) => "profile_id_taken",
+            ProfileError::InvalidSettings(_) => "invalid_settings",
+            ProfileError::TooMany => "profiles_too_many",
+        }
+    }
+
+    /// What to try next.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            ProfileError::NoConfigDir => "Set the HOME variable (or log in normally) and try again.",
+            ProfileError::Io { .. } => {
+                "Check that the disk is not full and that you can write to your settings \
+                 folder, then try again."
+            }
+            ProfileError::NotFound(_) => "List your profiles to see their names and ids.",
+            ProfileError::Ambiguous(_) => "Use the profile's id instead; list shows it.",
+            ProfileError::InvalidName(_) | ProfileError::DuplicateName(_) => {
+                "Choose another name."
+            }
+            ProfileError::IdTaken(_) => "Save it as a new profile instead.",
+            ProfileError::InvalidSettings(_) => "Correct the field and try again.",
+            ProfileError::TooMany => "Delete profiles you no longer use, then try again.",
+        }
+    }
+}
+
+impl From<ProfileError> for UserError {
+    fn from(e: ProfileError) -> Self {
+        UserError::new(e.code(), e.to_string(), e.hint())
+    }
+}
+
+/// Checks a profile name; returns it trimmed.
+pub fn validate_name(name: &str) -> Result<String, ProfileError> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(ProfileError::InvalidName(
+            "The profile name is empty. Give it a name you will recognise, such as \"Work\" or \
+             \"Website\"."
+                .into(),
+        ));
+    }
+    if n.chars().any(char::is_control) {
+        return Err(ProfileError::InvalidName(
+            "The profile name contains a line break or another invisible control character. \
+             Type it again on one line."
+                .into(),
+        ));
+    }
+    if n.chars().count() > MAX_NAME_LEN {
+        return Err(ProfileError::InvalidName(format!(
+            "The profile name is longer than {MAX_NAME_LEN} characters. Choose a shorter one."
+        )));
+    }
+    Ok(n.to_owned())
+}
+
+/// Now, as RFC 3339 in UTC with whole seconds.
+pub(crate) fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+}
+
+/// A new profile id.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -1,0 +1,204 @@
+//! What the faces call: profile operations that keep the file and the keychain in step. A
+//! keychain failure stops the operation with a sentence; nothing is half-done silently.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{new_id, validate_name, Profile, ProfileError, ProfileStore};
+use crate::error::UserError;
+use crate::secrets::{Keychain, SecretError};
+use crate::sensitive::Sensitive;
+use crate::settings::SmtpSettings;
+
+/// A profile to save: new when `id` is `None`, else an update of that profile.
+#[derive(Debug, Clone)]
+pub struct SaveRequest {
+    /// The profile to update, or `None` for a new one.
+    pub id: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// Its settings (validated before anything is written).
+    pub settings: SmtpSettings,
+    /// A password to put in the keychain; `None` leaves the keychain as it is.
+    pub password: Option<Sensitive<String>>,
+}
+
+/// What deleting a profile did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeleteOutcome {
+    /// The profile that was removed.
+    pub profile: Profile,
+    /// Whether a keychain entry was found and removed.
+    pub password_removed: bool,
+}
+
+/// Saves a profile: the password (if given) into the keychain first, then the file. If the
+/// keychain refuses, nothing is written and the error says why.
+pub fn save_profile(
+    store: &ProfileStore,
+    keychain: &Keychain,
+    req: SaveRequest,
+) -> Result<Profile, UserError> {
+    let name = validate_name(&req.name)?;
+    req.settings
+        .validate()
+        .map_err(ProfileError::InvalidSettings)?;
+    match req.id {
+        None => {
+            let id = new_id();
+            if let Some(pw) = &req.password {
+                keychain.set_password(&id, pw).map_err(|e| not_saved(&name, e))?;
+            }
+            let created = store.create(Some(id.clone()), &name, req.settings, req.password.is_some());
+            if created.is_err() && req.password.is_some() {
+                // Best effort: do not leave a keychain entry without a profile. The file error
+                // is what the user needs to see.
+                let _ = keychain.delete_password(&id);
+            }
+            Ok(created?)
+        }
+        Some(id) => {
+            store.get(&id)?;
+            if let Some(pw) = &req.password {
+                keychain.set_password(&id, pw).map_err(|e| not_saved(&name, e))?;
+            }
+            let saved = req.password.as_ref().map(|_| true);
+            Ok(store.update(&id, Some(&name), Some(req.settings), saved)?)
+        }
+    }
+}
+
+fn not_saved(name: &str, e: SecretError) -> UserError {
+    UserError::new(
+        e.code(),
+        format!("The profile \"{name}\" was not saved, because its password could not be put in the keyring. {e}"),
+        e.hint(),
+    )
+}
+
+/// Deletes a profile and its keychain entry. If the entry cannot be removed the profile stays
+/// and the error says why, so no password is left behind unnoticed. A profile that never had
+/// a password saved is deleted even when no keychain is reachable.
+pub fn delete_profile(
+    store: &ProfileStore,
+    keychain: &Keychain,
+    id: &str,
+) -> Result<DeleteOutcome, UserError> {
+    let profile = store.get(id)?;
+    let password_removed = match keychain.delete_password(id) {
+        Ok(removed) => removed,
+        Err(SecretError::Unavailable) if !profile.password_saved => false,
+        Err(e) => {
+            return Err(UserError::new(
+                e.code(),
+                format!(
+                    "The profile \"{}\" was not deleted, because its password could not be \
+                     removed from the keyring. {e}",
+                    profile.name
+                ),
+                e.hint(),
+            ))
+        }
+    };
+    let profile = store.remove(id)?;
+    Ok(DeleteOutcome {
+        profile,
+        password_removed,
+    })
+}
+
+/// Copies a profile, and its keychain password when one is saved, under a new id and name.
+pub fn duplicate_profile(
+    store: &ProfileStore,
+    keychain: &Keychain,
+    id: &str,
+    new_name: Option<&str>,
+) -> Result<Profile, UserError> {
+    let source = store.get(id)?;
+    let not_copied = |e: SecretError| {
+        UserError::new(
+            e.code(),
+            format!(
+                "The profile \"{}\" was not duplicated, because its password could not be \
+                 copied in the keyring. {e}",
+                source.name
+            ),
+            e.hint(),
+        )
+    };
+    let password = if source.password_saved {
+        keychain.find_password(id).map_err(not_copied)?
+    } else {
+        None
+    };
+    let copy = store.duplicate(id, new_name, password.is_some())?;
+    if let Some(pw) = &password {
+        if let Err(e) = keychain.set_password(&copy.id, pw) {
+            // Undo the copy so the list never shows a profile whose password is missing.
+            let _ = store.remove(&copy.id);
+            return Err(not_copied(e));
+        }
+    }
+    Ok(copy)
+}
+
+/// The saved password of a profile, or `None` when it has none.
+pub fn profile_password(
+    keychain: &Keychain,
+    profile: &Profile,
+) -> Result<Option<Sensitive<String>>, UserError> {
+    keychain.find_password(&profile.id).map_err(|e| {
+        UserError::new(
+            e.code(),
+            format!(
+                "Portolan could not read the saved password of \"{}\". {e}",
+                profile.name
+            ),
+            e.hint(),
+        )
+    })
+}
+
+/// [`save_profile`] on tokio's blocking pool (file and keychain calls block).
+pub async fn save_profile_async(
+    store: Arc<ProfileStore>,
+    keychain: Keychain,
+    req: SaveRequest,
+) -> Result<Profile, UserError> {
+    blocking(move || save_profile(&store, &keychain, req)).await
+}
+
+/// [`delete_profile`] on tokio's blocking pool.
+pub async fn delete_profile_async(
+    store: Arc<ProfileStore>,
+    keychain: Keychain,
+    id: String,
+) -> Result<DeleteOutcome, UserError> {
+    blocking(move || delete_profile(&store, &keychain, &id)).await
+}
+
+/// [`duplicate_profile`] on tokio's blocking pool.
+pub async fn duplicate_profile_async(
+    store: Arc<ProfileStore>,
+    keychain: Keychain,
+    id: String,
+    new_name: Option<String>,
+) -> Result<Profile, UserError> {
+    blocking(move || duplicate_profile(&store, &keychain, &id, new_name.as_deref())).await
+}
+
+async fn blocking<T, F>(f: F) -> Result<T, UserError>
+where
+    F: FnOnce() -> Result<T, UserError> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        UserError::new(
+            "internal",
+            format!("The profile operation stopped unexpectedly ({e})."),
+            "Try again.",
+        )
+    })?
+}
