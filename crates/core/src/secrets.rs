@@ -123,13 +123,13 @@ impl From<keyring_core::Error> for SecretError {
                 "The {} is longer than the keyring allows (at most {max} characters).",
                 field_name(&what)
             )),
-            K::Invalid(what, why) => {
-                SecretError::Invalid(format!("The keyring refused the {}: {why}.", field_name(&what)))
-            }
+            K::Invalid(what, why) => SecretError::Invalid(format!(
+                "The keyring refused the {}: {why}.",
+                field_name(&what)
+            )),
             // Only ever the stored password's bytes: never echo them.
             K::BadEncoding(_) | K::BadDataFormat(..) => SecretError::Failed(
-                "the saved password is not readable text; save the profile's password again"
-                    .into(),
+                "the saved password is not readable text; save the profile's password again".into(),
             ),
             K::Ambiguous(items) => SecretError::Failed(format!(
                 "{} keyring entries match this profile; remove the extra ones named \"Portolan\" \
@@ -236,7 +236,9 @@ pub struct Keychain {
 
 impl std::fmt::Debug for Keychain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keychain").field("kind", &self.kind).finish()
+        f.debug_struct("Keychain")
+            .field("kind", &self.kind)
+            .finish()
     }
 }
 
@@ -539,9 +541,15 @@ mod tests {
         let wrap = |e: secret_service::Error| {
             SecretError::from(keyring_core::Error::PlatformFailure(Box::new(e)))
         };
-        assert_eq!(wrap(secret_service::Error::Unavailable), SecretError::Unavailable);
+        assert_eq!(
+            wrap(secret_service::Error::Unavailable),
+            SecretError::Unavailable
+        );
         assert_eq!(wrap(secret_service::Error::Locked), SecretError::Locked);
-        assert_eq!(wrap(secret_service::Error::Prompt), SecretError::PromptDismissed);
+        assert_eq!(
+            wrap(secret_service::Error::Prompt),
+            SecretError::PromptDismissed
+        );
         assert_eq!(
             SecretError::Unavailable.to_string(),
             "No keyring service is running: install or start GNOME Keyring or KWallet, then \
@@ -551,24 +559,26 @@ mod tests {
 
     #[test]
     fn bad_bytes_in_the_store_are_never_echoed() {
-        let e = SecretError::from(keyring_core::Error::BadEncoding(b"secret-canary\xff".to_vec()));
+        let e = SecretError::from(keyring_core::Error::BadEncoding(
+            b"secret-canary\xff".to_vec(),
+        ));
         assert!(!e.to_string().contains("canary"), "{e}");
         assert!(!format!("{e:?}").contains("canary"));
     }
 
     #[test]
     fn debug_of_the_handle_shows_no_store_internals() {
-        assert_eq!(
-            format!("{:?}", Keychain::mock()),
-            "Keychain { kind: Mock }"
-        );
+        assert_eq!(format!("{:?}", Keychain::mock()), "Keychain { kind: Mock }");
     }
 
     #[tokio::test]
     async fn async_wrappers_run_off_the_runtime() {
         let k = Keychain::mock();
         k.set_password_async("a", pw("async-secret")).await.unwrap();
-        assert_eq!(k.get_password_async("a").await.unwrap().expose(), "async-secret");
+        assert_eq!(
+            k.get_password_async("a").await.unwrap().expose(),
+            "async-secret"
+        );
         assert!(k.delete_password_async("a").await.unwrap());
         assert!(k.find_password_async("a").await.unwrap().is_none());
     }

@@ -5,7 +5,12 @@ use super::escape::{comment, dotenv_value, json_str, php_str};
 use super::{Ctx, Unwritable};
 use crate::ports::Security;
 
-fn env_line(out: &mut String, key: &str, field: &'static str, value: &str) -> Result<(), Unwritable> {
+fn env_line(
+    out: &mut String,
+    key: &str,
+    field: &'static str,
+    value: &str,
+) -> Result<(), Unwritable> {
     let v = dotenv_value(value).map_err(|r| Unwritable::new(field, r))?;
     out.push_str(&format!("{key}={v}\n"));
     Ok(())
@@ -29,7 +34,12 @@ pub(crate) fn env(c: &Ctx) -> Result<String, Unwritable> {
             if c.password.is_none() {
                 o.push_str(&format!("# {LEFT_OUT}\n"));
             }
-            env_line(&mut o, "SMTP_PASSWORD", "password", c.password_or_placeholder())?;
+            env_line(
+                &mut o,
+                "SMTP_PASSWORD",
+                "password",
+                c.password_or_placeholder(),
+            )?;
         }
         None => o.push_str("# This server is used without signing in.\n"),
     }
@@ -58,7 +68,12 @@ pub(crate) fn laravel(c: &Ctx) -> Result<String, Unwritable> {
             if c.password.is_none() {
                 o.push_str(&format!("# {LEFT_OUT}\n"));
             }
-            env_line(&mut o, "MAIL_PASSWORD", "password", c.password_or_placeholder())?;
+            env_line(
+                &mut o,
+                "MAIL_PASSWORD",
+                "password",
+                c.password_or_placeholder(),
+            )?;
         }
         None => o.push_str("MAIL_USERNAME=null\nMAIL_PASSWORD=null\n"),
     }
@@ -100,7 +115,9 @@ pub(crate) fn django(c: &Ctx) -> Result<String, Unwritable> {
                          environment variable\n# on the server (recommended), or put the \
                          password here in quotes.\n",
                     );
-                    o.push_str("EMAIL_HOST_PASSWORD = os.environ.get(\"EMAIL_HOST_PASSWORD\", \"\")\n");
+                    o.push_str(
+                        "EMAIL_HOST_PASSWORD = os.environ.get(\"EMAIL_HOST_PASSWORD\", \"\")\n",
+                    );
                 }
             }
         }
@@ -162,9 +179,9 @@ pub(crate) fn phpmailer(c: &Ctx) -> Result<String, Unwritable> {
         Security::Starttls => o.push_str(
             "$mail->SMTPSecure = PHPMailer::ENCRYPTION_STARTTLS; // upgrade with STARTTLS\n",
         ),
-        Security::None => o.push_str(
-            "$mail->SMTPSecure = '';\n$mail->SMTPAutoTLS = false; // no encryption\n",
-        ),
+        Security::None => {
+            o.push_str("$mail->SMTPSecure = '';\n$mail->SMTPAutoTLS = false; // no encryption\n")
+        }
     }
     match c.user() {
         Some(u) => {
@@ -191,11 +208,17 @@ pub(crate) fn wp_mail_smtp(c: &Ctx) -> Result<String, Unwritable> {
     o.push_str(&php_header(c));
     o.push_str("// Paste above the line \"That's all, stop editing!\" in wp-config.php.\n");
     o.push_str("define( 'WPMS_ON', true );\n");
-    o.push_str(&format!("define( 'WPMS_MAIL_FROM', {} );\n", php_str(&c.s.from)));
+    o.push_str(&format!(
+        "define( 'WPMS_MAIL_FROM', {} );\n",
+        php_str(&c.s.from)
+    ));
     o.push_str("define( 'WPMS_MAIL_FROM_FORCE', true );\n");
     o.push_str("define( 'WPMS_MAILER', 'smtp' );\n");
     o.push_str("define( 'WPMS_SET_RETURN_PATH', true );\n");
-    o.push_str(&format!("define( 'WPMS_SMTP_HOST', {} );\n", php_str(&c.s.host)));
+    o.push_str(&format!(
+        "define( 'WPMS_SMTP_HOST', {} );\n",
+        php_str(&c.s.host)
+    ));
     o.push_str(&format!("define( 'WPMS_SMTP_PORT', {} );\n", c.s.port));
     let (ssl, autotls) = match c.s.security {
         Security::Tls => ("ssl", "true"),
@@ -243,13 +266,22 @@ pub(crate) fn fluentsmtp(c: &Ctx) -> Result<String, Unwritable> {
     o.push_str(&format!("//   Encryption:    {enc}\n"));
     o.push_str(&format!(
         "//   Use Auto TLS:  {}\n",
-        if c.s.security == Security::None { "No" } else { "Yes" }
+        if c.s.security == Security::None {
+            "No"
+        } else {
+            "Yes"
+        }
     ));
     match c.user() {
         Some(u) => {
             o.push_str("//   Authentication: Yes\n");
-            o.push_str("// Then paste these lines above \"That's all, stop editing!\" in wp-config.php:\n");
-            o.push_str(&format!("define( 'FLUENTMAIL_SMTP_USERNAME', {} );\n", php_str(u)));
+            o.push_str(
+                "// Then paste these lines above \"That's all, stop editing!\" in wp-config.php:\n",
+            );
+            o.push_str(&format!(
+                "define( 'FLUENTMAIL_SMTP_USERNAME', {} );\n",
+                php_str(u)
+            ));
             if c.password.is_none() {
                 o.push_str(&format!("// {LEFT_OUT}\n"));
             }

@@ -38,11 +38,7 @@ pub(crate) fn openssl(c: &Ctx) -> Result<String, Unwritable> {
         }
         Security::None => {
             o.push_str("# No encryption: expect \"220\"; type QUIT to leave.\n");
-            o.push_str(&format!(
-                "nc -C {} {}\n",
-                shell_word(&c.s.host),
-                c.s.port
-            ));
+            o.push_str(&format!("nc -C {} {}\n", shell_word(&c.s.host), c.s.port));
         }
     }
     Ok(o)

@@ -68,10 +68,9 @@ pub fn dotenv_value(s: &str) -> Result<String, String> {
 
 /// XML character data or attribute value (both quotes escaped).
 pub fn xml_text(s: &str) -> Result<String, String> {
-    if let Some(c) = s
-        .chars()
-        .find(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}')
-    {
+    if let Some(c) = s.chars().find(|&c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+    }) {
         return Err(format!(
             "contains the character U+{:04X}, which XML cannot hold",
             c as u32
@@ -108,7 +107,10 @@ pub fn msmtp_arg(s: &str) -> Result<String, String> {
     if safe {
         Ok(s.to_owned())
     } else {
-        Ok(format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+        Ok(format!(
+            "\"{}\"",
+            s.replace('\\', "\\\\").replace('"', "\\\"")
+        ))
     }
 }
 
@@ -146,7 +148,10 @@ mod tests {
 
     #[test]
     fn powershell_doubles_every_kind_of_single_quote() {
-        assert_eq!(powershell_str("o'neil\u{2019}s"), "'o''neil\u{2019}\u{2019}s'");
+        assert_eq!(
+            powershell_str("o'neil\u{2019}s"),
+            "'o''neil\u{2019}\u{2019}s'"
+        );
     }
 
     #[test]

@@ -158,128 +158,128 @@ pub fn formats() -> Vec<FormatInfo> {
 
 /// The picker entry of one format.
 pub fn info(id: FormatId) -> FormatInfo {
-    let (label, description, group, holds, file): (&str, &str, &str, bool, Option<&str>) =
-        match id {
-            FormatId::Card => (
-                "Plain text",
-                "The settings as a short list, for a web form, a printer, a scanner or an \
+    let (label, description, group, holds, file): (&str, &str, &str, bool, Option<&str>) = match id
+    {
+        FormatId::Card => (
+            "Plain text",
+            "The settings as a short list, for a web form, a printer, a scanner or an \
                  email to your IT person.",
-                "settings",
-                true,
-                None,
-            ),
-            FormatId::Json => (
-                "Portolan file (JSON)",
-                "Portolan's own format: import it into Portolan on another computer.",
-                "settings",
-                true,
-                Some("portolan-profile.json"),
-            ),
-            FormatId::SmtpUrl => (
-                "SMTP URL",
-                "One line such as smtps://user@host:465, for apps that take a mail URL or DSN.",
-                "settings",
-                true,
-                None,
-            ),
-            FormatId::Env => (
-                ".env (SMTP_*)",
-                "Generic environment variables for a .env file or a hosting control panel.",
-                "app",
-                true,
-                Some(".env"),
-            ),
-            FormatId::Laravel => (
-                "Laravel (.env)",
-                "The MAIL_* lines of a Laravel application's .env file.",
-                "app",
-                true,
-                Some(".env"),
-            ),
-            FormatId::Django => (
-                "Django (settings.py)",
-                "The EMAIL_* settings for a Django project's settings.py.",
-                "app",
-                true,
-                Some("settings.py"),
-            ),
-            FormatId::Nodemailer => (
-                "Nodemailer (Node.js)",
-                "A createTransport call for Node.js applications using Nodemailer.",
-                "app",
-                true,
-                None,
-            ),
-            FormatId::Phpmailer => (
-                "PHPMailer (PHP)",
-                "The PHPMailer set-up lines for a PHP website or script.",
-                "app",
-                true,
-                None,
-            ),
-            FormatId::WpMailSmtp => (
-                "WordPress: WP Mail SMTP",
-                "WPMS_* constants for wp-config.php, used by the WP Mail SMTP plugin.",
-                "app",
-                true,
-                Some("wp-config.php"),
-            ),
-            FormatId::Fluentsmtp => (
-                "WordPress: FluentSMTP",
-                "The user name and password constants for wp-config.php, and what to type in \
+            "settings",
+            true,
+            None,
+        ),
+        FormatId::Json => (
+            "Portolan file (JSON)",
+            "Portolan's own format: import it into Portolan on another computer.",
+            "settings",
+            true,
+            Some("portolan-profile.json"),
+        ),
+        FormatId::SmtpUrl => (
+            "SMTP URL",
+            "One line such as smtps://user@host:465, for apps that take a mail URL or DSN.",
+            "settings",
+            true,
+            None,
+        ),
+        FormatId::Env => (
+            ".env (SMTP_*)",
+            "Generic environment variables for a .env file or a hosting control panel.",
+            "app",
+            true,
+            Some(".env"),
+        ),
+        FormatId::Laravel => (
+            "Laravel (.env)",
+            "The MAIL_* lines of a Laravel application's .env file.",
+            "app",
+            true,
+            Some(".env"),
+        ),
+        FormatId::Django => (
+            "Django (settings.py)",
+            "The EMAIL_* settings for a Django project's settings.py.",
+            "app",
+            true,
+            Some("settings.py"),
+        ),
+        FormatId::Nodemailer => (
+            "Nodemailer (Node.js)",
+            "A createTransport call for Node.js applications using Nodemailer.",
+            "app",
+            true,
+            None,
+        ),
+        FormatId::Phpmailer => (
+            "PHPMailer (PHP)",
+            "The PHPMailer set-up lines for a PHP website or script.",
+            "app",
+            true,
+            None,
+        ),
+        FormatId::WpMailSmtp => (
+            "WordPress: WP Mail SMTP",
+            "WPMS_* constants for wp-config.php, used by the WP Mail SMTP plugin.",
+            "app",
+            true,
+            Some("wp-config.php"),
+        ),
+        FormatId::Fluentsmtp => (
+            "WordPress: FluentSMTP",
+            "The user name and password constants for wp-config.php, and what to type in \
                  FluentSMTP's connection form.",
-                "app",
-                true,
-                Some("wp-config.php"),
-            ),
-            FormatId::Msmtprc => (
-                "msmtp (~/.msmtprc)",
-                "An account for msmtp, the small sendmail replacement on Linux and macOS.",
-                "server",
-                true,
-                Some(".msmtprc"),
-            ),
-            FormatId::Postfix => (
-                "Postfix relay",
-                "main.cf lines and the sasl_passwd file to relay a server's mail through this \
+            "app",
+            true,
+            Some("wp-config.php"),
+        ),
+        FormatId::Msmtprc => (
+            "msmtp (~/.msmtprc)",
+            "An account for msmtp, the small sendmail replacement on Linux and macOS.",
+            "server",
+            true,
+            Some(".msmtprc"),
+        ),
+        FormatId::Postfix => (
+            "Postfix relay",
+            "main.cf lines and the sasl_passwd file to relay a server's mail through this \
                  account.",
-                "server",
-                true,
-                Some("sasl_passwd"),
-            ),
-            FormatId::Thunderbird => (
-                "Thunderbird autoconfig (XML)",
-                "A clientConfig file that mail programs like Thunderbird read to set up the \
+            "server",
+            true,
+            Some("sasl_passwd"),
+        ),
+        FormatId::Thunderbird => (
+            "Thunderbird autoconfig (XML)",
+            "A clientConfig file that mail programs like Thunderbird read to set up the \
                  outgoing server. It never holds a password.",
-                "server",
-                false,
-                Some("config-v1.1.xml"),
-            ),
-            FormatId::CheckOpenssl => (
-                "Check with openssl",
-                "A command that tests the encrypted connection from another machine (a web \
+            "server",
+            false,
+            Some("config-v1.1.xml"),
+        ),
+        FormatId::CheckOpenssl => (
+            "Check with openssl",
+            "A command that tests the encrypted connection from another machine (a web \
                  host or a server).",
-                "check",
-                false,
-                None,
-            ),
-            FormatId::CheckSwaks => (
-                "Check with swaks",
-                "A command that tests connection and sign-in from another machine, without \
+            "check",
+            false,
+            None,
+        ),
+        FormatId::CheckSwaks => (
+            "Check with swaks",
+            "A command that tests connection and sign-in from another machine, without \
                  sending an email.",
-                "check",
-                true,
-                None,
-            ),
-            FormatId::CheckPowershell => (
-                "Check with PowerShell",
-                "A Test-NetConnection command that tests whether the port is reachable from a \
+            "check",
+            true,
+            None,
+        ),
+        FormatId::CheckPowershell => (
+            "Check with PowerShell",
+            "A Test-NetConnection command that tests whether the port is reachable from a \
                  Windows machine.",
-                "check",
-                false,
-                None,
-            ),
-        };
+            "check",
+            false,
+            None,
+        ),
+    };
     FormatInfo {
         id,
         label: label.to_owned(),
@@ -414,7 +414,10 @@ impl Ctx<'_> {
     /// "for "Work"" or "", for headings.
     pub fn title(&self) -> String {
         match self.name {
-            Some(n) => format!("SMTP settings for \"{}\", exported by Portolan.", escape::comment(n)),
+            Some(n) => format!(
+                "SMTP settings for \"{}\", exported by Portolan.",
+                escape::comment(n)
+            ),
             None => "SMTP settings exported by Portolan.".to_owned(),
         }
     }
@@ -458,7 +461,9 @@ pub fn export(
         None
     };
     if include_password && !signs_in {
-        warnings.push("This profile sends without signing in, so there is no password to include.".into());
+        warnings.push(
+            "This profile sends without signing in, so there is no password to include.".into(),
+        );
     } else if include_password && !meta.can_hold_password {
         warnings.push(format!(
             "The {} format has no place for a password, so it was left out.",

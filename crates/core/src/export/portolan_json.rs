@@ -105,7 +105,9 @@ pub fn import_json(text: &str) -> Result<Imported, ImportError> {
         Some(Value::String(f)) if f == FORMAT_TAG => {}
         Some(_) => problems.push(problem(
             "format",
-            format!("The field \"format\" must be \"{FORMAT_TAG}\"; this is not a Portolan profile."),
+            format!(
+                "The field \"format\" must be \"{FORMAT_TAG}\"; this is not a Portolan profile."
+            ),
         )),
         None => problems.push(problem(
             "format",
@@ -114,13 +116,15 @@ pub fn import_json(text: &str) -> Result<Imported, ImportError> {
     }
     match top.get("version") {
         Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
-        Some(Value::Number(n)) if n.as_u64().is_some_and(|v| v > VERSION) => problems.push(problem(
-            "version",
-            format!(
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|v| v > VERSION) => {
+            problems.push(problem(
+                "version",
+                format!(
                 "The profile was exported by a newer version of Portolan (version {n}); update \
                  Portolan to import it."
             ),
-        )),
+            ))
+        }
         Some(_) => problems.push(problem(
             "version",
             format!("The field \"version\" must be {VERSION}."),
@@ -161,7 +165,10 @@ pub fn import_json(text: &str) -> Result<Imported, ImportError> {
     let settings = match top.get("settings") {
         Some(Value::Object(s)) => check_settings(s, &mut problems),
         Some(_) => {
-            problems.push(problem("settings", "The field \"settings\" must be an object."));
+            problems.push(problem(
+                "settings",
+                "The field \"settings\" must be an object.",
+            ));
             None
         }
         None => {
@@ -185,14 +192,23 @@ fn check_settings(s: &Map<String, Value>, problems: &mut Vec<FieldError>) -> Opt
     let kind = |k: &str| s.get(k);
     let need_string = |k: &str, problems: &mut Vec<FieldError>| match kind(k) {
         Some(Value::String(_)) => {}
-        None => problems.push(problem(&format!("settings.{k}"), format!("The field \"settings.{k}\" is missing."))),
-        Some(_) => problems.push(problem(&format!("settings.{k}"), format!("The field \"settings.{k}\" must be text."))),
+        None => problems.push(problem(
+            &format!("settings.{k}"),
+            format!("The field \"settings.{k}\" is missing."),
+        )),
+        Some(_) => problems.push(problem(
+            &format!("settings.{k}"),
+            format!("The field \"settings.{k}\" must be text."),
+        )),
     };
     need_string("host", problems);
     need_string("from", problems);
     match kind("port") {
         Some(Value::Number(n)) if n.as_u64().is_some_and(|p| (1..=65535).contains(&p)) => {}
-        None => problems.push(problem("settings.port", "The field \"settings.port\" is missing.")),
+        None => problems.push(problem(
+            "settings.port",
+            "The field \"settings.port\" is missing.",
+        )),
         Some(_) => problems.push(problem(
             "settings.port",
             "The field \"settings.port\" must be a whole number from 1 to 65535.",
@@ -200,7 +216,10 @@ fn check_settings(s: &Map<String, Value>, problems: &mut Vec<FieldError>) -> Opt
     }
     match kind("security") {
         Some(Value::String(v)) if ["tls", "starttls", "none"].contains(&v.as_str()) => {}
-        None => problems.push(problem("settings.security", "The field \"settings.security\" is missing.")),
+        None => problems.push(problem(
+            "settings.security",
+            "The field \"settings.security\" is missing.",
+        )),
         Some(_) => problems.push(problem(
             "settings.security",
             "The field \"settings.security\" must be \"tls\", \"starttls\" or \"none\".",
@@ -225,7 +244,9 @@ fn check_settings(s: &Map<String, Value>, problems: &mut Vec<FieldError>) -> Opt
         Some(Value::Object(c)) => {
             unknown_fields(c, &CERT_FIELDS, "settings.cert_exception.", problems);
             let ok = matches!(c.get("host"), Some(Value::String(_)))
-                && c.get("port").and_then(Value::as_u64).is_some_and(|p| (1..=65535).contains(&p))
+                && c.get("port")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|p| (1..=65535).contains(&p))
                 && matches!(c.get("sha256"), Some(Value::String(_)));
             if !ok {
                 problems.push(problem(
@@ -246,7 +267,10 @@ fn check_settings(s: &Map<String, Value>, problems: &mut Vec<FieldError>) -> Opt
     let settings: SmtpSettings = match serde_json::from_value(Value::Object(s.clone())) {
         Ok(v) => v,
         Err(e) => {
-            problems.push(problem("settings", format!("The field \"settings\" is not valid ({e}).")));
+            problems.push(problem(
+                "settings",
+                format!("The field \"settings\" is not valid ({e})."),
+            ));
             return None;
         }
     };

@@ -9,7 +9,9 @@ use crate::ports::Security;
 
 /// Refuses control characters where a human-readable line is written.
 fn one_line(field: &'static str, v: &str) -> Result<(), Unwritable> {
-    if v.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}') {
+    if v.chars()
+        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+    {
         return Err(Unwritable::new(
             field,
             "contains a line break or another invisible control character",
@@ -27,7 +29,10 @@ pub(crate) fn card(c: &Ctx) -> Result<String, Unwritable> {
     }
     o.push_str(&format!("Server (host):   {}\n", c.s.host));
     o.push_str(&format!("Port:            {}\n", c.s.port));
-    o.push_str(&format!("Security:        {}\n", security_words(c.s.security)));
+    o.push_str(&format!(
+        "Security:        {}\n",
+        security_words(c.s.security)
+    ));
     match c.user() {
         Some(u) => {
             o.push_str("Sign-in:         Required\n");
@@ -37,9 +42,9 @@ pub(crate) fn card(c: &Ctx) -> Result<String, Unwritable> {
                     one_line("password", p)?;
                     o.push_str(&format!("Password:        {p}\n"));
                 }
-                None => o.push_str(
-                    "Password:        (left out: use the password of this account)\n",
-                ),
+                None => {
+                    o.push_str("Password:        (left out: use the password of this account)\n")
+                }
             }
         }
         None => o.push_str("Sign-in:         None (the server accepts mail without it)\n"),
@@ -63,9 +68,8 @@ fn url_host(host: &str) -> Result<String, Unwritable> {
             std::net::IpAddr::V4(v4) => v4.to_string(),
         });
     }
-    let ascii = idna::domain_to_ascii(host).map_err(|_| {
-        Unwritable::new("server name", "is not a valid internet host name")
-    })?;
+    let ascii = idna::domain_to_ascii(host)
+        .map_err(|_| Unwritable::new("server name", "is not a valid internet host name"))?;
     if ascii.is_empty()
         || !ascii
             .chars()
@@ -215,7 +219,11 @@ pub(crate) fn postfix(c: &Ctx) -> Result<String, Unwritable> {
 /// password.
 pub(crate) fn thunderbird(c: &Ctx) -> Result<String, Unwritable> {
     let x = |field: &'static str, v: &str| xml_text(v).map_err(|r| Unwritable::new(field, r));
-    let domain = c.s.from.rsplit_once('@').map(|(_, d)| d).unwrap_or(&c.s.host);
+    let domain =
+        c.s.from
+            .rsplit_once('@')
+            .map(|(_, d)| d)
+            .unwrap_or(&c.s.host);
     let socket = match c.s.security {
         Security::Tls => "SSL",
         Security::Starttls => "STARTTLS",
@@ -227,20 +235,29 @@ pub(crate) fn thunderbird(c: &Ctx) -> Result<String, Unwritable> {
         "  <emailProvider id=\"{}\">\n",
         x("sender address", domain)?
     ));
-    o.push_str(&format!("    <domain>{}</domain>\n", x("sender address", domain)?));
+    o.push_str(&format!(
+        "    <domain>{}</domain>\n",
+        x("sender address", domain)?
+    ));
     let display = c.name.unwrap_or(domain);
     o.push_str(&format!(
         "    <displayName>{}</displayName>\n",
         x("profile name", display)?
     ));
     o.push_str("    <outgoingServer type=\"smtp\">\n");
-    o.push_str(&format!("      <hostname>{}</hostname>\n", x("server name", &c.s.host)?));
+    o.push_str(&format!(
+        "      <hostname>{}</hostname>\n",
+        x("server name", &c.s.host)?
+    ));
     o.push_str(&format!("      <port>{}</port>\n", c.s.port));
     o.push_str(&format!("      <socketType>{socket}</socketType>\n"));
     match c.user() {
         Some(u) => {
             o.push_str("      <authentication>password-cleartext</authentication>\n");
-            o.push_str(&format!("      <username>{}</username>\n", x("user name", u)?));
+            o.push_str(&format!(
+                "      <username>{}</username>\n",
+                x("user name", u)?
+            ));
         }
         None => o.push_str("      <authentication>none</authentication>\n"),
     }

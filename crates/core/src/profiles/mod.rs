@@ -133,16 +133,16 @@ impl ProfileError {
     /// What to try next.
     pub fn hint(&self) -> &'static str {
         match self {
-            ProfileError::NoConfigDir => "Set the HOME variable (or log in normally) and try again.",
+            ProfileError::NoConfigDir => {
+                "Set the HOME variable (or log in normally) and try again."
+            }
             ProfileError::Io { .. } => {
                 "Check that the disk is not full and that you can write to your settings \
                  folder, then try again."
             }
             ProfileError::NotFound(_) => "List your profiles to see their names and ids.",
             ProfileError::Ambiguous(_) => "Use the profile's id instead; list shows it.",
-            ProfileError::InvalidName(_) | ProfileError::DuplicateName(_) => {
-                "Choose another name."
-            }
+            ProfileError::InvalidName(_) | ProfileError::DuplicateName(_) => "Choose another name.",
             ProfileError::IdTaken(_) => "Save it as a new profile instead.",
             ProfileError::InvalidSettings(_) => "Correct the field and try again.",
             ProfileError::TooMany => "Delete profiles you no longer use, then try again.",

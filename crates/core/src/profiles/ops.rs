@@ -49,9 +49,16 @@ pub fn save_profile(
         None => {
             let id = new_id();
             if let Some(pw) = &req.password {
-                keychain.set_password(&id, pw).map_err(|e| not_saved(&name, e))?;
+                keychain
+                    .set_password(&id, pw)
+                    .map_err(|e| not_saved(&name, e))?;
             }
-            let created = store.create(Some(id.clone()), &name, req.settings, req.password.is_some());
+            let created = store.create(
+                Some(id.clone()),
+                &name,
+                req.settings,
+                req.password.is_some(),
+            );
             if created.is_err() && req.password.is_some() {
                 // Best effort: do not leave a keychain entry without a profile. The file error
                 // is what the user needs to see.
@@ -62,7 +69,9 @@ pub fn save_profile(
         Some(id) => {
             store.get(&id)?;
             if let Some(pw) = &req.password {
-                keychain.set_password(&id, pw).map_err(|e| not_saved(&name, e))?;
+                keychain
+                    .set_password(&id, pw)
+                    .map_err(|e| not_saved(&name, e))?;
             }
             let saved = req.password.as_ref().map(|_| true);
             Ok(store.update(&id, Some(&name), Some(req.settings), saved)?)

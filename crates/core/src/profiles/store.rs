@@ -125,9 +125,7 @@ impl ProfileStore {
         password_saved: bool,
     ) -> Result<Profile, ProfileError> {
         let name = validate_name(name)?;
-        settings
-            .validate()
-            .map_err(ProfileError::InvalidSettings)?;
+        settings.validate().map_err(ProfileError::InvalidSettings)?;
         self.modify(|profiles| {
             if profiles.len() >= MAX_PROFILES {
                 return Err(ProfileError::TooMany);
@@ -452,7 +450,11 @@ fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
-fn ensure_unique(profiles: &[Profile], name: &str, except: Option<&str>) -> Result<(), ProfileError> {
+fn ensure_unique(
+    profiles: &[Profile],
+    name: &str,
+    except: Option<&str>,
+) -> Result<(), ProfileError> {
     if profiles
         .iter()
         .any(|p| Some(p.id.as_str()) != except && same_name(&p.name, name))
