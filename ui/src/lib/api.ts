@@ -10,6 +10,16 @@ import type {
   SmtpSettings,
   UserError,
 } from "./bindings";
+import type {
+  CopyOutcome,
+  DeleteOutcome,
+  Exported,
+  FormatId,
+  FormatInfo,
+  ImportedProfile,
+  Profile,
+  ProfileList,
+} from "./profile-types";
 
 /** The port guide of DESIGN.md §4, the same words `portolan ports` prints. */
 export function portGuide(): Promise<PortGuide> {
@@ -38,8 +48,15 @@ export function check(
   password: string | null,
   requestId: string,
   onEvent: (e: Event) => void,
+  profileId: string | null = null,
 ): Promise<Report> {
-  return invoke<Report>("check", { settings, password, requestId, onEvent: channel(onEvent) });
+  return invoke<Report>("check", {
+    settings,
+    password,
+    requestId,
+    onEvent: channel(onEvent),
+    profileId,
+  });
 }
 
 /** Sends the test email (to `to`, or to the sender when `to` is null). */
@@ -49,6 +66,7 @@ export function sendTest(
   to: string | null,
   requestId: string,
   onEvent: (e: Event) => void,
+  profileId: string | null = null,
 ): Promise<Report> {
   return invoke<Report>("send_test", {
     settings,
@@ -56,6 +74,7 @@ export function sendTest(
     to,
     requestId,
     onEvent: channel(onEvent),
+    profileId,
   });
 }
 
@@ -71,6 +90,86 @@ export function probe(
 /** Stops the operation `requestId` at once. */
 export function cancel(requestId: string): Promise<boolean> {
   return invoke<boolean>("cancel", { requestId });
+}
+
+/** The saved profiles, and notices to show once (a damaged file set aside, …). */
+export function profilesList(): Promise<ProfileList> {
+  return invoke<ProfileList>("profiles_list");
+}
+
+/**
+ * Saves a new profile (`id` null) or updates one. A non-null `password` goes to the keychain;
+ * null leaves the keychain as it is.
+ */
+export function profileSave(
+  id: string | null,
+  name: string,
+  settings: SmtpSettings,
+  password: string | null,
+): Promise<Profile> {
+  return invoke<Profile>("profile_save", { id, name, settings, password });
+}
+
+/** Gives a saved profile a new name. */
+export function profileRename(id: string, name: string): Promise<Profile> {
+  return invoke<Profile>("profile_rename", { id, name });
+}
+
+/** Copies a saved profile (and its keychain entry) under a new name, or a generated one. */
+export function profileDuplicate(id: string, name: string | null): Promise<Profile> {
+  return invoke<Profile>("profile_duplicate", { id, name });
+}
+
+/** Deletes a saved profile and its keychain entry. */
+export function profileDelete(id: string): Promise<DeleteOutcome> {
+  return invoke<DeleteOutcome>("profile_delete", { id });
+}
+
+/** The export formats, in the picker's order. */
+export function exportFormats(): Promise<FormatInfo[]> {
+  return invoke<FormatInfo[]>("export_formats");
+}
+
+/** The text of one export, always without the password. */
+export function exportPreview(
+  format: FormatId,
+  name: string | null,
+  profileId: string | null,
+  settings: SmtpSettings,
+): Promise<Exported> {
+  return invoke<Exported>("export_preview", { format, name, profileId, settings });
+}
+
+/**
+ * Writes one export to the clipboard (from Rust). The password goes in only when
+ * `includePassword` is true: `password` when given, else the profile's keychain entry.
+ */
+export function exportCopy(
+  format: FormatId,
+  name: string | null,
+  profileId: string | null,
+  settings: SmtpSettings,
+  includePassword: boolean,
+  password: string | null,
+): Promise<CopyOutcome> {
+  return invoke<CopyOutcome>("export_copy", {
+    format,
+    name,
+    profileId,
+    settings,
+    includePassword,
+    password,
+  });
+}
+
+/** Reads a Portolan profile file's text; the UI then saves it with `profileSave`. */
+export function importProfile(text: string): Promise<ImportedProfile> {
+  return invoke<ImportedProfile>("import_profile", { text });
+}
+
+/** Copies the redacted support report of a check to the clipboard. */
+export function copyReport(report: Report): Promise<null> {
+  return invoke<null>("copy_report", { report });
 }
 
 /** Turns whatever a command rejected with into the `{ code, message, hint }` shape. */
