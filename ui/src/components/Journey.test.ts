@@ -391,4 +391,29 @@ describe("saved profiles", () => {
     expect(check.args).toMatchObject({ password: null, profileId: "p-1" });
     expect((screen.getByLabelText("Password") as HTMLInputElement).placeholder).toBe("Saved in your keychain");
   });
+
+  it("imports a pasted Portolan file as a new profile", async () => {
+    let list: ReturnType<typeof profile>[] = [];
+    const imports: unknown[] = [];
+    mockIPC((cmd, raw) => {
+      const args = (raw ?? {}) as Record<string, unknown>;
+      if (cmd === "profiles_list") return { profiles: list, notices: [] };
+      if (cmd === "import_profile") {
+        imports.push(args.text);
+        list = [profile("p-9", "From the other computer", { password_saved: false })];
+        return list[0];
+      }
+      return null;
+    });
+    render(App);
+    await fireEvent.click(screen.getByRole("button", { name: "Saved profiles" }));
+    expect(await screen.findByText(/No profiles yet/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Import a Portolan file" }));
+    await fireEvent.input(screen.getByLabelText(/Paste the content of a Portolan profile file/), {
+      target: { value: '{"format":"portolan-profile"}' },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Import" }));
+    expect(await screen.findByRole("heading", { name: "From the other computer" })).toBeTruthy();
+    expect(imports).toEqual(['{"format":"portolan-profile"}']);
+  });
 });

@@ -162,9 +162,14 @@ export function exportCopy(
   });
 }
 
-/** Reads a Portolan profile file's text; the UI then saves it with `profileSave`. */
-export function importProfile(text: string): Promise<ImportedProfile> {
-  return invoke<ImportedProfile>("import_profile", { text });
+/**
+ * Imports a Portolan profile file's text as a saved profile. When the command only reads the
+ * file (an `ImportedProfile`, no id), it is saved here, without any password.
+ */
+export async function importProfile(text: string): Promise<Profile> {
+  const r = await invoke<Profile | ImportedProfile>("import_profile", { text });
+  if ("id" in r) return r;
+  return profileSave(null, r.name, r.settings, null);
 }
 
 /** Copies the redacted support report of a check to the clipboard. */

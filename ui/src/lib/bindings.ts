@@ -745,3 +745,127 @@ candidate: Candidate,
  * Milliseconds since discovery started.
  */
 after_ms: number, };
+
+export type Profile = { 
+/**
+ * Stable identifier (a UUID); also the keychain account name. Never changes on rename.
+ */
+id: string, 
+/**
+ * The name the user gave it, unique among the profiles (ignoring case).
+ */
+name: string, 
+/**
+ * Server, port, security, user name and sender.
+ */
+settings: SmtpSettings, 
+/**
+ * Whether a password was saved in the keychain for this profile.
+ */
+password_saved: boolean, 
+/**
+ * When the profile was created (RFC 3339, UTC).
+ */
+created: string, 
+/**
+ * When it last changed (RFC 3339, UTC).
+ */
+updated: string, };
+
+export type ProfileNotice = { 
+/**
+ * Stable code: `profiles_file_damaged`, `profiles_file_newer`, `profiles_migrated`.
+ */
+code: string, 
+/**
+ * What happened, in plain words.
+ */
+message: string, 
+/**
+ * Where the old file was kept, if it was moved or copied.
+ */
+kept_at: string | null, };
+
+export type ProfileList = { 
+/**
+ * Every saved profile, in the order they were created.
+ */
+profiles: Array<Profile>, 
+/**
+ * Notices to show once (e.g. a damaged file was set aside).
+ */
+notices: Array<ProfileNotice>, };
+
+export type DeleteOutcome = { 
+/**
+ * The profile that was removed.
+ */
+profile: Profile, 
+/**
+ * Whether a keychain entry was found and removed.
+ */
+password_removed: boolean, };
+
+export type FormatId = "card" | "json" | "smtp_url" | "env" | "laravel" | "django" | "nodemailer" | "phpmailer" | "wp_mail_smtp" | "fluentsmtp" | "msmtprc" | "postfix" | "thunderbird" | "check_openssl" | "check_swaks" | "check_powershell";
+
+export type FormatInfo = { 
+/**
+ * The format's id.
+ */
+id: FormatId, 
+/**
+ * A short name, e.g. "Laravel (.env)".
+ */
+label: string, 
+/**
+ * One sentence: where this goes.
+ */
+description: string, 
+/**
+ * The picker's group: `settings`, `app`, `server` or `check`.
+ */
+group: string, 
+/**
+ * Whether the format has a place for the password at all.
+ */
+can_hold_password: boolean, 
+/**
+ * A file name to suggest when saving, if the format is a file.
+ */
+file_name: string | null, };
+
+export type Exported = { 
+/**
+ * The format.
+ */
+format: FormatId, 
+/**
+ * The text to paste.
+ */
+text: string, 
+/**
+ * Whether `text` contains the password.
+ */
+includes_password: boolean, 
+/**
+ * Things the user must know (above all: "this contains your password").
+ */
+warnings: Array<string>, 
+/**
+ * A file name to suggest when saving.
+ */
+file_name: string | null, };
+
+export type CopyOutcome = { 
+/**
+ * The format copied.
+ */
+format: FormatId, 
+/**
+ * Whether the copied text contains the password.
+ */
+includes_password: boolean, 
+/**
+ * Things the user must know (above all: "this contains your password").
+ */
+warnings: Array<string>, };
