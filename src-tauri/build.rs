@@ -8,6 +8,16 @@ const COMMANDS: &[&str] = &[
     "send_test",
     "probe",
     "cancel",
+    "profiles_list",
+    "profile_save",
+    "profile_rename",
+    "profile_duplicate",
+    "profile_delete",
+    "import_profile",
+    "export_formats",
+    "export_preview",
+    "export_copy",
+    "copy_report",
 ];
 
 fn main() {

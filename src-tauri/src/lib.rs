@@ -6,7 +6,14 @@ mod running;
 /// Starts the app: one window, the commands of `commands.rs`.
 pub fn run() {
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(running::Running::default())
+        .setup(|app| {
+            use tauri::Manager;
+            let dir = app.path().app_config_dir()?;
+            app.manage(commands::Saved::new(dir));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::port_guide,
             commands::discover,
@@ -14,6 +21,16 @@ pub fn run() {
             commands::send_test,
             commands::probe,
             commands::cancel,
+            commands::profiles_list,
+            commands::profile_save,
+            commands::profile_rename,
+            commands::profile_duplicate,
+            commands::profile_delete,
+            commands::import_profile,
+            commands::export_formats,
+            commands::export_preview,
+            commands::export_copy,
+            commands::copy_report,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

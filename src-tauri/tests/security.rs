@@ -14,6 +14,16 @@ const ALLOWED_PERMISSIONS: &[&str] = &[
     "allow-send-test",
     "allow-probe",
     "allow-cancel",
+    "allow-profiles-list",
+    "allow-profile-save",
+    "allow-profile-rename",
+    "allow-profile-duplicate",
+    "allow-profile-delete",
+    "allow-import-profile",
+    "allow-export-formats",
+    "allow-export-preview",
+    "allow-export-copy",
+    "allow-copy-report",
 ];
 
 fn read(rel: &str) -> String {

@@ -63,6 +63,14 @@ pub fn typescript() -> String {
         crate::discover::Egress,
         crate::discover::Discovery,
         crate::discover::DiscoverEvent,
+        crate::profiles::Profile,
+        crate::profiles::ProfileNotice,
+        crate::profiles::ProfileList,
+        crate::profiles::DeleteOutcome,
+        crate::export::FormatId,
+        crate::export::FormatInfo,
+        crate::export::Exported,
+        crate::export::CopyOutcome,
     );
     while out.ends_with("\n\n") {
         out.pop();

@@ -13,6 +13,7 @@ pub mod observer;
 pub mod ports;
 pub mod probe;
 pub mod profiles;
+pub mod report;
 pub mod secrets;
 pub mod send;
 pub mod sensitive;

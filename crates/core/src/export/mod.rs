@@ -318,6 +318,28 @@ pub struct Exported {
     pub file_name: Option<String>,
 }
 
+/// What copying an export to the clipboard did. The text itself is not sent back to the window,
+/// so a password included for one paste never sits in the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CopyOutcome {
+    /// The format copied.
+    pub format: FormatId,
+    /// Whether the copied text contains the password.
+    pub includes_password: bool,
+    /// Things the user must know (above all: "this contains your password").
+    pub warnings: Vec<String>,
+}
+
+impl From<&Exported> for CopyOutcome {
+    fn from(e: &Exported) -> Self {
+        Self {
+            format: e.format,
+            includes_password: e.includes_password,
+            warnings: e.warnings.clone(),
+        }
+    }
+}
+
 /// Why an export could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExportError {

@@ -211,3 +211,40 @@ where
         )
     })?
 }
+
+/// Imports Portolan's JSON (pasted or from a file) as a new saved profile, its password (when
+/// the file has one) going to the keychain. A name already in use gets " (imported)" added.
+pub fn import_profile(
+    store: &ProfileStore,
+    keychain: &Keychain,
+    text: &str,
+) -> Result<Profile, UserError> {
+    let imported = crate::export::import_json(text)?;
+    let mut req = imported.into_save_request();
+    let base = req.name.clone();
+    let mut attempt = 1;
+    loop {
+        match save_profile(store, keychain, req.clone()) {
+            Err(e) if e.code == "profile_duplicate_name" && attempt < 50 => {
+                let suffix = match attempt {
+                    1 => " (imported)".to_owned(),
+                    n => format!(" (imported {n})"),
+                };
+                let keep = super::MAX_NAME_LEN.saturating_sub(suffix.chars().count());
+                let stem: String = base.chars().take(keep).collect();
+                req.name = format!("{}{suffix}", stem.trim_end());
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// [`import_profile`] on tokio's blocking pool.
+pub async fn import_profile_async(
+    store: Arc<ProfileStore>,
+    keychain: Keychain,
+    text: String,
+) -> Result<Profile, UserError> {
+    blocking(move || import_profile(&store, &keychain, &text)).await
+}
