@@ -30,6 +30,12 @@ enum Command {
     Probe(cmd::probe::Args),
     /// Check, then send a test email (to your own address by default).
     Send(cmd::send::Args),
+    /// Save, list, show, rename, duplicate and delete profiles (passwords in the keyring).
+    Profiles(cmd::profiles::Args),
+    /// Print a saved profile in the format you paste it into (.env, WordPress, msmtp, …).
+    Export(cmd::profiles::ExportArgs),
+    /// Import a profile exported by Portolan (JSON file, or - for standard input).
+    Import(cmd::profiles::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,5 +46,8 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Probe(args) => cmd::probe::run(args),
         Command::Send(args) => cmd::send::run(args),
+        Command::Profiles(args) => cmd::profiles::run(args),
+        Command::Export(args) => cmd::profiles::run_export(args),
+        Command::Import(args) => cmd::profiles::run_import(args),
     }
 }

@@ -122,36 +122,42 @@ impl ServerArgs {
     /// The password: --password-stdin, then PORTOLAN_PASSWORD, then a prompt on a terminal.
     /// `None` when there is no user name or no way to ask.
     pub fn password(&self) -> Result<Option<Password>, UserError> {
-        let Some(user) = &self.user else {
-            return Ok(None);
-        };
-        if self.password_stdin {
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-                UserError::new(
-                    "password_unreadable",
-                    format!("The password could not be read from standard input ({e})."),
-                    "Pipe the password on the first line, e.g. from your password manager.",
-                )
-            })?;
-            let pw = line.trim_end_matches(['\r', '\n']).to_owned();
-            return Ok(Some(Password::new(pw)));
-        }
-        if let Ok(pw) = std::env::var("PORTOLAN_PASSWORD") {
-            return Ok(Some(Password::new(pw)));
-        }
-        if std::io::stdin().is_terminal() {
-            let pw = rpassword::prompt_password(format!("Password for {user}: ")).map_err(|e| {
-                UserError::new(
-                    "password_unreadable",
-                    format!("The password could not be read ({e})."),
-                    "Use --password-stdin or the PORTOLAN_PASSWORD variable instead.",
-                )
-            })?;
-            return Ok(Some(Password::new(pw)));
-        }
-        Ok(None)
+        read_password(self.user.as_deref(), self.password_stdin)
     }
+}
+
+/// The password for `user`: the first line of standard input when `stdin` is set, then
+/// PORTOLAN_PASSWORD, then a prompt on a terminal. `None` without a user name or a way to ask.
+pub fn read_password(user: Option<&str>, stdin: bool) -> Result<Option<Password>, UserError> {
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    if stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+            UserError::new(
+                "password_unreadable",
+                format!("The password could not be read from standard input ({e})."),
+                "Pipe the password on the first line, e.g. from your password manager.",
+            )
+        })?;
+        let pw = line.trim_end_matches(['\r', '\n']).to_owned();
+        return Ok(Some(Password::new(pw)));
+    }
+    if let Ok(pw) = std::env::var("PORTOLAN_PASSWORD") {
+        return Ok(Some(Password::new(pw)));
+    }
+    if std::io::stdin().is_terminal() {
+        let pw = rpassword::prompt_password(format!("Password for {user}: ")).map_err(|e| {
+            UserError::new(
+                "password_unreadable",
+                format!("The password could not be read ({e})."),
+                "Use --password-stdin or the PORTOLAN_PASSWORD variable instead.",
+            )
+        })?;
+        return Ok(Some(Password::new(pw)));
+    }
+    Ok(None)
 }
 
 /// Parses `--timeout`.
