@@ -190,7 +190,8 @@ fn classify_secret_service(err: &secret_service::Error) -> SecretError {
     }
 }
 
-/// Whether D-Bus said that nobody owns (or can start) the Secret Service name.
+/// Whether there is no session bus, or D-Bus said that nobody owns (or can start) the Secret
+/// Service name.
 #[cfg(any(
     target_os = "linux",
     target_os = "freebsd",
@@ -199,12 +200,16 @@ fn classify_secret_service(err: &secret_service::Error) -> SecretError {
     target_os = "dragonfly"
 ))]
 fn is_service_unknown(err: &zbus::Error) -> bool {
-    const NAMES: [&str; 3] = [
+    const NAMES: [&str; 5] = [
         "org.freedesktop.DBus.Error.ServiceUnknown",
         "org.freedesktop.DBus.Error.NameHasNoOwner",
         "org.freedesktop.DBus.Error.Spawn.ServiceNotFound",
+        "org.freedesktop.DBus.Error.Spawn.ChildExited",
+        "org.freedesktop.DBus.Error.TimedOut",
     ];
     match err {
+        // No session bus to talk to at all: nothing can be running on it.
+        zbus::Error::Address(_) | zbus::Error::InputOutput(_) | zbus::Error::Handshake(_) => true,
         zbus::Error::MethodError(name, _, _) => NAMES.contains(&name.as_str()),
         zbus::Error::FDO(fdo) => matches!(
             **fdo,
@@ -458,7 +463,16 @@ fn unreachable_mock() -> Arc<CredentialStore> {
     target_os = "dragonfly"
 ))]
 fn platform_store() -> Result<Arc<CredentialStore>, SecretError> {
-    Ok(zbus_secret_service_keyring_store::Store::new()?)
+    // Connecting is where a missing session bus or Secret Service shows; zbus reports some of
+    // these as a generic failure, and any of them means the same to the user: no keyring.
+    let store =
+        zbus_secret_service_keyring_store::Store::new().map_err(|e| {
+            match SecretError::from(e) {
+                SecretError::Failed(_) => SecretError::Unavailable,
+                other => other,
+            }
+        })?;
+    Ok(store)
 }
 
 #[cfg(target_os = "macos")]
