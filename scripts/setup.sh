@@ -17,6 +17,7 @@ APT_PACKAGES=(
   dbus dbus-x11 gnome-keyring libsecret-tools xclip
   postfix dovecot-core openssl swaks libnet-ssleay-perl hyperfine python3
   iproute2 nftables
+  php-cli msmtp
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

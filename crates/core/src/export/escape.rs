@@ -44,12 +44,14 @@ pub fn powershell_str(s: &str) -> String {
 }
 
 /// A `.env` value as dotenv parsers (dotenvy, phpdotenv, python-dotenv) read it: single quotes
-/// (taken literally, no `$` expansion) when possible, else double quotes with escapes.
+/// (taken literally, no `$` expansion) when possible, else double quotes with escapes. A
+/// backslash forces double quotes: dotenvy and python-dotenv read `\'` inside single quotes as
+/// an escaped quote, so a value ending in `\` would swallow the closing quote.
 pub fn dotenv_value(s: &str) -> Result<String, String> {
     if s.contains('\r') {
         return Err("contains a carriage return, which .env files cannot hold".into());
     }
-    if !s.contains('\'') && !s.contains('\n') {
+    if !s.contains('\'') && !s.contains('\n') && !s.contains('\\') {
         return Ok(format!("'{s}'"));
     }
     let mut out = String::from("\"");
@@ -94,23 +96,22 @@ pub fn xml_text(s: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// An msmtp configuration argument: bare when safe, else in double quotes with `\` and `"`
-/// escaped (msmtp's own rule). Line breaks cannot be written.
+/// An msmtp configuration argument: bare when safe, else wrapped in double quotes. msmtp
+/// removes one pair of surrounding quotes and reads everything between literally (no escapes:
+/// `"a\"b"` is `a\"b`, checked against msmtp 1.8), so the value is never altered inside.
+/// Line breaks cannot be written.
 pub fn msmtp_arg(s: &str) -> Result<String, String> {
     if s.chars().any(|c| c == '\n' || c == '\r') {
         return Err("contains a line break, which msmtp's configuration cannot hold".into());
     }
     let safe = !s.is_empty()
         && !s.starts_with('#')
-        && s.chars()
-            .all(|c| !c.is_whitespace() && c != '"' && c != '\\' && !c.is_control());
+        && !s.starts_with('"')
+        && s.chars().all(|c| !c.is_whitespace() && !c.is_control());
     if safe {
         Ok(s.to_owned())
     } else {
-        Ok(format!(
-            "\"{}\"",
-            s.replace('\\', "\\\\").replace('"', "\\\"")
-        ))
+        Ok(format!("\"{s}\""))
     }
 }
 

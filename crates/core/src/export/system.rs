@@ -174,10 +174,15 @@ pub(crate) fn postfix(c: &Ctx) -> Result<String, Unwritable> {
     o.push_str(&format!("relayhost = {relay}\n"));
     match c.s.security {
         Security::Tls => {
-            o.push_str("smtp_tls_wrappermode = yes  # encrypted from the start (port 465)\n");
+            // main.cf has no end-of-line comments: a "#" after a value is part of the value.
+            o.push_str("# Encrypted from the start (port 465):\n");
+            o.push_str("smtp_tls_wrappermode = yes\n");
             o.push_str("smtp_tls_security_level = encrypt\n");
         }
-        Security::Starttls => o.push_str("smtp_tls_security_level = encrypt  # require STARTTLS\n"),
+        Security::Starttls => {
+            o.push_str("# Require the STARTTLS upgrade:\n");
+            o.push_str("smtp_tls_security_level = encrypt\n");
+        }
         Security::None => o.push_str("smtp_tls_security_level = may\n"),
     }
     let Some(user) = c.user() else {
