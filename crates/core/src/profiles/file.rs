@@ -83,6 +83,7 @@ pub(super) fn read_bounded(path: &Path, max: u64) -> Result<ReadOutcome, Profile
 pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProfileError> {
     let dir = parent(path);
     std::fs::create_dir_all(dir).map_err(|e| io_err("create the folder", dir, &e))?;
+    remove_stale_temps(dir);
     // tempfile creates the file with owner-only permissions on Unix.
     let mut tmp = tempfile::Builder::new()
         .prefix(".profiles-")
@@ -97,6 +98,22 @@ pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProfileError
     tmp.persist(path)
         .map_err(|e| io_err("replace", path, &e.error))?;
     sync_dir(dir)
+}
+
+/// Removes temporary files left by a Portolan that was killed mid-write. Callers hold the
+/// lock, so no other writer's temporary file can be among them. Best effort: a file that
+/// cannot be removed only costs a little disk space.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".profiles-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Moves a file aside to `<name>.<tag>-<UTC timestamp>` and returns the new path.
