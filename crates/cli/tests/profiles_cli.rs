@@ -28,7 +28,15 @@ const CANARY: &str = "Canary-p4ss\"w'o$rd`\\";
 /// The private HOME of the test session, or `None` when not inside it (the tests then skip,
 /// so `cargo test` outside `make test` never touches the user's keychain or settings).
 fn test_home() -> Option<PathBuf> {
-    let home = PathBuf::from(std::env::var_os("PORTOLAN_TEST_HOME")?);
+    let Some(home) = std::env::var_os("PORTOLAN_TEST_HOME") else {
+        // The test command runs these inside the session; it must not skip them silently.
+        assert!(
+            std::env::var("PORTOLAN_REQUIRE_SERVERS").as_deref() != Ok("1"),
+            "make test runs the keychain tests inside scripts/in-test-session.sh"
+        );
+        return None;
+    };
+    let home = PathBuf::from(home);
     assert_eq!(
         std::env::var_os("HOME").map(PathBuf::from),
         Some(home.clone()),
@@ -448,4 +456,76 @@ fn names_and_settings_are_checked_before_anything_is_saved() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no saved profile called \"Nobody\""));
     assert!(!c.file().exists());
+}
+
+/// The real Postfix/Dovecot fixture, when the test command started it.
+fn servers() -> Option<std::collections::HashMap<String, String>> {
+    let path = std::env::var_os("PORTOLAN_TEST_SERVERS")?;
+    let text = std::fs::read_to_string(path).unwrap();
+    Some(
+        text.lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+    )
+}
+
+#[test]
+fn check_and_send_with_a_saved_profile_use_its_keyring_password() {
+    let home = in_session!();
+    let Some(env) = servers() else {
+        eprintln!("skipped: no test servers");
+        return;
+    };
+    let c = Config::new(&home, "real-server");
+    let real_pw = env["PORTOLAN_TEST_PASSWORD"].clone();
+    c.ok(
+        &[
+            "profiles",
+            "save",
+            "Real",
+            "--host",
+            &env["PORTOLAN_TEST_HOST"],
+            "--port",
+            &env["PORTOLAN_TEST_SUBMISSIONS_PORT"],
+            "--security",
+            "tls",
+            "--user",
+            &env["PORTOLAN_TEST_USER"],
+            "--password-stdin",
+        ],
+        Some(&format!("{real_pw}\n")),
+    );
+    let ca = env["PORTOLAN_TEST_CA_FILE"].as_str();
+    let out = c.run(
+        &["check", "--profile", "Real", "--ca-file", ca, "--json"],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        report["verdict"]["code"], "ok",
+        "signed in with the saved password"
+    );
+    assert!(!stdout.contains(&real_pw));
+
+    let maildir = PathBuf::from(&env["PORTOLAN_TEST_MAILDIR"]).join("new");
+    let before = std::fs::read_dir(&maildir).map(|d| d.count()).unwrap_or(0);
+    let out = c.run(&["send", "--profile", "Real", "--ca-file", ca], None);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&real_pw));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::read_dir(&maildir).map(|d| d.count()).unwrap_or(0) <= before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the test email arrived"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    // --profile and --host do not mix.
+    let out = c.run(&["check", "--profile", "Real", "--host", "x.example"], None);
+    assert_eq!(out.status.code(), Some(2));
+    c.ok(&["profiles", "delete", "Real"], None);
 }

@@ -10,6 +10,8 @@ use portolan_core::check::{CheckOptions, Report, Stage, StepStatus};
 use portolan_core::error::UserError;
 use portolan_core::observer::Event;
 use portolan_core::ports::Security;
+use portolan_core::profiles::{Profile, ProfileStore};
+use portolan_core::secrets::Keychain;
 use portolan_core::sensitive::Password;
 use portolan_core::settings::SmtpSettings;
 use portolan_core::tls::Trust;
@@ -39,8 +41,16 @@ the PORTOLAN_PASSWORD environment variable.";
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServerArgs {
     /// The mail server's name, e.g. smtp.example.com.
-    #[arg(long)]
-    pub host: String,
+    #[arg(long, required_unless_present = "profile")]
+    pub host: Option<String>,
+    /// Use a saved profile's settings and its password from the keyring instead of --host
+    /// and the other server options.
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with_all = ["host", "port", "user", "from", "allow_plaintext_auth"]
+    )]
+    pub profile: Option<String>,
     /// The port (465, 587, 2525, 25, …); defaults to 465 for tls, 587 otherwise.
     #[arg(long)]
     pub port: Option<u16>,
@@ -83,6 +93,18 @@ pub struct Args {
 }
 
 impl ServerArgs {
+    /// The settings to use: the saved profile's, or the ones the options describe.
+    pub fn resolve(&self) -> Result<SmtpSettings, UserError> {
+        match &self.profile {
+            Some(key) => Ok(self.saved_profile(key)?.settings),
+            None => Ok(self.settings()),
+        }
+    }
+
+    fn saved_profile(&self, key: &str) -> Result<Profile, UserError> {
+        Ok(ProfileStore::open_default()?.find(key)?)
+    }
+
     /// The settings these options describe.
     pub fn settings(&self) -> SmtpSettings {
         let port = self.port.unwrap_or(match self.security {
@@ -95,7 +117,7 @@ impl ServerArgs {
             .or_else(|| self.user.clone().filter(|u| u.contains('@')))
             .unwrap_or_else(|| "portolan-check@example.invalid".to_owned());
         SmtpSettings {
-            host: self.host.clone(),
+            host: self.host.clone().unwrap_or_default(),
             port,
             security: self.security,
             username: self.user.clone(),
@@ -121,8 +143,22 @@ impl ServerArgs {
 
     /// The password: --password-stdin, then PORTOLAN_PASSWORD, then a prompt on a terminal.
     /// `None` when there is no user name or no way to ask.
+    /// With --profile: --password-stdin, PORTOLAN_PASSWORD, then the profile's keyring entry.
     pub fn password(&self) -> Result<Option<Password>, UserError> {
-        read_password(self.user.as_deref(), self.password_stdin)
+        let Some(key) = &self.profile else {
+            return read_password(self.user.as_deref(), self.password_stdin);
+        };
+        let profile = self.saved_profile(key)?;
+        let Some(user) = profile.settings.username.as_deref() else {
+            return Ok(None);
+        };
+        if self.password_stdin || std::env::var_os("PORTOLAN_PASSWORD").is_some() {
+            return read_password(Some(user), self.password_stdin);
+        }
+        if !profile.password_saved {
+            return read_password(Some(user), false);
+        }
+        portolan_core::profiles::profile_password(&Keychain::platform(), &profile)
     }
 }
 
@@ -335,14 +371,14 @@ pub fn finish(report: &Report, args: &ServerArgs) -> ExitCode {
 /// Runs the check and prints it.
 pub fn run(args: Args) -> ExitCode {
     let a = &args.server;
-    let settings = a.settings();
     let result = (|| {
+        let settings = a.resolve()?;
         settings.validate_for_user()?;
         let opts = a.options()?;
         let password = a.password()?;
-        Ok::<_, UserError>((opts, password))
+        Ok::<_, UserError>((settings, opts, password))
     })();
-    let (opts, password) = match result {
+    let (settings, opts, password) = match result {
         Ok(x) => x,
         Err(e) => return fail(&e, a.json),
     };

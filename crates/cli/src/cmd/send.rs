@@ -20,9 +20,12 @@ pub struct Args {
 /// Checks, sends the test email and prints the server's acceptance.
 pub fn run(args: Args) -> ExitCode {
     let a = &args.server;
-    let settings = a.settings();
     let result = (|| {
-        if a.from.is_none() && !a.user.as_deref().is_some_and(|u| u.contains('@')) {
+        let settings = a.resolve()?;
+        if a.profile.is_none()
+            && a.from.is_none()
+            && !a.user.as_deref().is_some_and(|u| u.contains('@'))
+        {
             return Err(UserError::new(
                 "missing_from",
                 "The test email needs a sender address.",
@@ -32,9 +35,9 @@ pub fn run(args: Args) -> ExitCode {
         settings.validate_for_user()?;
         let opts = a.options()?;
         let password = a.password()?;
-        Ok::<_, UserError>((opts, password))
+        Ok::<_, UserError>((settings, opts, password))
     })();
-    let (opts, password) = match result {
+    let (settings, opts, password) = match result {
         Ok(x) => x,
         Err(e) => return fail(&e, a.json),
     };
