@@ -32,3 +32,10 @@ export function portStateWord(state: PortState): string {
 export function isGood(code: string | undefined): boolean {
   return code === "ok" || code === "ok_without_auth";
 }
+
+/** The engine's summary of a port without the state word already shown before it. */
+export function portSummaryRest(word: string, summary: string): string {
+  if (!summary.toLowerCase().startsWith(word.toLowerCase())) return summary;
+  const rest = summary.slice(word.length).replace(/^[\s:.,;—-]+/, "");
+  return rest ? rest.charAt(0).toUpperCase() + rest.slice(1) : "";
+}
