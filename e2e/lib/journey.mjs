@@ -44,11 +44,19 @@ export async function tabTo(browser, selector, max = 40) {
   throw new Error(`Tab never reached ${selector}; focus is on ${at}`);
 }
 
+/**
+ * Types `text` into the focused element, one key at a time: WebKitWebDriver drops the second
+ * of two identical keys sent in one action sequence ("43500" arrives as "4350").
+ */
+export async function typeText(browser, text) {
+  for (const ch of text) await browser.keys(ch);
+}
+
 /** Replaces the focused field's text by typing, as a person does: select all, then type. */
 export async function typeInto(browser, text) {
   await browser.keys(["Control", "a"]);
   await browser.keys("Backspace");
-  await browser.keys(text.split(""));
+  await typeText(browser, text);
 }
 
 /** The clipboard's text (the X11 CLIPBOARD selection), as another program would read it. */
