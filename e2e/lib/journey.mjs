@@ -88,8 +88,17 @@ export function mailbox(maildir) {
   return names.map((n) => readFileSync(join(dir, n), "utf8"));
 }
 
-/** Saves a screenshot of the window when PORTOLAN_SCREENSHOT_DIR is set. */
-export async function shot(browser, name) {
+/**
+ * Saves a screenshot of the window when PORTOLAN_SCREENSHOT_DIR is set, scrolled so that
+ * `selector` (default: the top of the page) is at the top.
+ */
+export async function shot(browser, name, selector = null) {
   const dir = process.env.PORTOLAN_SCREENSHOT_DIR;
-  if (dir) await browser.saveScreenshot(join(dir, `${name}.png`));
+  if (!dir) return;
+  await browser.execute((s) => {
+    const el = s ? document.querySelector(s) : null;
+    if (el) el.scrollIntoView({ block: "start" });
+    else window.scrollTo(0, 0);
+  }, selector);
+  await browser.saveScreenshot(join(dir, `${name}.png`));
 }
