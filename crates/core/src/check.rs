@@ -275,6 +275,10 @@ pub(crate) struct Recorder<'a> {
     observer: &'a dyn Observer,
     pub(crate) tls: Option<TlsInfo>,
     pub(crate) server: Option<ServerInfo>,
+    /// The sign-in name and password, when a password is given: every form of it is removed
+    /// from what the server says and from every summary, since servers may quote the
+    /// credential back (e.g. `535 … failed for AHVzZXIA…`).
+    secret: Option<(String, Password)>,
 }
 
 fn ms(d: Duration) -> u32 {
@@ -291,6 +295,15 @@ impl<'a> Recorder<'a> {
             observer,
             tls: None,
             server: None,
+            secret: None,
+        }
+    }
+
+    /// `text` without any form of the password.
+    fn scrub(&self, text: &str) -> String {
+        match &self.secret {
+            Some((user, pw)) => crate::transcript::scrub(text, user, pw.expose()),
+            None => text.to_owned(),
         }
     }
 
@@ -306,6 +319,8 @@ impl<'a> Recorder<'a> {
         let Some((stage, began)) = self.current.take() else {
             return;
         };
+        let summary = self.scrub(&summary);
+        let detail = detail.map(|d| self.scrub(&d));
         let step = Step {
             stage,
             status,
@@ -342,7 +357,8 @@ impl Wire for Recorder<'_> {
     }
 
     fn server_line(&mut self, line: &str) {
-        let line = self.transcript.server(line, self.at());
+        let line = self.scrub(line);
+        let line = self.transcript.server(&line, self.at());
         self.observer.event(Event::Transcript { line });
     }
 }
@@ -391,6 +407,9 @@ pub(crate) async fn run(
         None => Trust::platform()?,
     };
     let mut rec = Recorder::new(observer);
+    if let (Some(user), Some(pw)) = (&settings.username, password) {
+        rec.secret = Some((user.trim().to_owned(), pw.clone()));
+    }
     let outcome = {
         let fut = dialogue(settings, password, opts, &trust, &mut rec, mode);
         tokio::select! {
@@ -406,7 +425,7 @@ pub(crate) async fn run(
         };
         rec.fail(why, None);
     }
-    let (verdict, sent) = {
+    let (mut verdict, mut sent) = {
         let ctx = Context {
             settings,
             tls: rec.tls.as_ref(),
@@ -417,6 +436,14 @@ pub(crate) async fn run(
             Err(f) => (diagnose::diagnose(&f, &ctx), None),
         }
     };
+    verdict.title = rec.scrub(&verdict.title);
+    verdict.explanation = rec.scrub(&verdict.explanation);
+    for fix in &mut verdict.fixes {
+        fix.label = rec.scrub(&fix.label);
+    }
+    if let Some(sent) = &mut sent {
+        sent.reply = rec.scrub(&sent.reply);
+    }
     let total_ms = rec.at();
     Ok(Report {
         host: settings.host.clone(),
@@ -466,6 +493,22 @@ async fn dialogue(
 
 /// Failure of an SMTP read or write at `stage`.
 pub(crate) fn smtp_failure(stage: Stage, e: SmtpError) -> Failure {
+    // What answers a credential may quote it, cut where no redaction can recognise it.
+    let e = match e {
+        SmtpError::Closed { partial } if stage == Stage::Auth && !partial.is_empty() => {
+            return Failure::NotSmtp {
+                stage,
+                first: "(an answer to the sign-in, not shown)".into(),
+            }
+        }
+        SmtpError::LineTooLong { .. } | SmtpError::Malformed { .. } if stage == Stage::Auth => {
+            return Failure::NotSmtp {
+                stage,
+                first: "(an answer to the sign-in, not shown)".into(),
+            }
+        }
+        e => e,
+    };
     match e {
         SmtpError::Timeout => Failure::Timeout { stage },
         SmtpError::Closed { partial } if partial.is_empty() => Failure::Closed { stage },
