@@ -926,3 +926,166 @@ async fn real_servers_every_mode() {
     }
     scan.finish("real servers");
 }
+
+/// Every log line of the dependencies (the `log` and `tracing` facades), at trace level.
+static LOGS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+struct LogCapture;
+
+impl log::Log for LogCapture {
+    fn enabled(&self, _: &log::Metadata) -> bool {
+        true
+    }
+    fn log(&self, r: &log::Record) {
+        let line = format!("log {} {}: {}", r.level(), r.target(), r.args());
+        LOGS.lock().unwrap().push(line);
+    }
+    fn flush(&self) {}
+}
+
+struct TraceCapture(std::sync::atomic::AtomicU64);
+
+struct Fields(String);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+}
+
+impl TraceCapture {
+    fn push(&self, kind: &str, meta: &tracing::Metadata, f: Fields) {
+        let line = format!("tracing {kind} {} {}:{}", meta.level(), meta.target(), f.0);
+        LOGS.lock().unwrap().push(line);
+    }
+}
+
+impl tracing::Subscriber for TraceCapture {
+    fn enabled(&self, _: &tracing::Metadata) -> bool {
+        true
+    }
+    fn new_span(&self, a: &tracing::span::Attributes) -> tracing::span::Id {
+        let mut f = Fields(String::new());
+        a.record(&mut f);
+        self.push("span", a.metadata(), f);
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        tracing::span::Id::from_u64(n + 1)
+    }
+    fn record(&self, _: &tracing::span::Id, r: &tracing::span::Record) {
+        let mut f = Fields(String::new());
+        r.record(&mut f);
+        LOGS.lock().unwrap().push(format!("tracing record{}", f.0));
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, e: &tracing::Event) {
+        let mut f = Fields(String::new());
+        e.record(&mut f);
+        self.push("event", e.metadata(), f);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+const TRACE_CHILD: &str = "PORTOLAN_LEAK_TRACE_CHILD";
+
+/// Portolan installs no logger and no tracing subscriber (RUST_LOG changes nothing), so its
+/// dependencies' logs go nowhere. Should one ever be installed, they must not hold the
+/// password either: this runs the flows in a child process of this test binary with both
+/// facades captured at trace level, and scans every line.
+#[test]
+fn dependency_logs_at_trace_level() {
+    if std::env::var_os(TRACE_CHILD).is_some() {
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "trace_child", "--nocapture", "--test-threads=1"])
+        .env(TRACE_CHILD, "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("LOG ")).collect();
+    assert!(!lines.is_empty(), "the dependencies logged nothing");
+    let mut scan = Scan::new(&[(USER, PW)]);
+    scan.flow();
+    for l in &lines {
+        scan.text("trace log line", l);
+    }
+    scan.bytes("trace child stderr", &out.stderr);
+    println!("{} log lines captured", lines.len());
+    scan.finish("dependency logs at trace level");
+}
+
+/// The child of [`dependency_logs_at_trace_level`]: does nothing unless asked.
+#[tokio::test]
+async fn trace_child() {
+    if std::env::var_os(TRACE_CHILD).is_none() {
+        return;
+    }
+    log::set_boxed_logger(Box::new(LogCapture)).unwrap();
+    log::set_max_level(log::LevelFilter::Trace);
+    tracing::subscriber::set_global_default(TraceCapture(0.into())).unwrap();
+    let mut scan = Scan::new(&[(USER, PW)]);
+    let pki = Pki::new();
+    for (sec, reply) in [
+        (Security::Tls, "235 2.7.0 ok {arg}"),
+        (Security::Starttls, "535 5.7.8 failed for {line}"),
+    ] {
+        let tls = pki.server(&["127.0.0.1"]);
+        let (port, _) = serve(Script {
+            implicit_tls: (sec == Security::Tls).then(|| tls.clone()),
+            starttls: Some((b"220 go\r\n".to_vec(), Some(tls.clone()))),
+            ehlo: vec!["AUTH PLAIN LOGIN".into()],
+            ehlo_after_tls: vec!["AUTH LOGIN".into()],
+            auth_reply: reply.into(),
+            ..Script::default()
+        })
+        .await;
+        let s = settings(port, sec, Some(USER));
+        let _ = run_check(
+            &mut scan,
+            "trace check",
+            &s,
+            &pw(),
+            &quick(Some(pki.trust())),
+        )
+        .await;
+        let _ = run_send(
+            &mut scan,
+            "trace send",
+            &s,
+            &pw(),
+            &quick(Some(pki.trust())),
+        )
+        .await;
+    }
+    // The platform keychain only where the test session provides one; never the user's.
+    if std::env::var_os("PORTOLAN_TEST_HOME").is_some() {
+        let dir = temp_dir("trace-profiles");
+        let store = ProfileStore::new(&dir);
+        let k = Keychain::platform();
+        let p = profiles::save_profile(
+            &store,
+            &k,
+            SaveRequest {
+                id: None,
+                name: "Traced".into(),
+                settings: smtp("smtp.example.com"),
+                password: Some(pw()),
+            },
+        )
+        .unwrap();
+        let copy = profiles::duplicate_profile(&store, &k, &p.id, None).unwrap();
+        let _ = profiles::profile_password(&k, &copy).unwrap();
+        profiles::delete_profile(&store, &k, &copy.id).unwrap();
+        profiles::delete_profile(&store, &k, &p.id).unwrap();
+    }
+    for l in LOGS.lock().unwrap().iter() {
+        println!("LOG {}", l.replace('\n', "\\n"));
+    }
+    scan.finish("trace child flows");
+}
