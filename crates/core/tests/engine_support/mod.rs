@@ -552,9 +552,7 @@ async fn step_phase<S: AsyncRead + AsyncWrite + Unpin>(
         return drain(s, log, encrypted).await;
     }
     loop {
-        let Some(line) = read_client_line(&mut s).await else {
-            return None;
-        };
+        let line = read_client_line(&mut s).await?;
         log.lock().unwrap().push(Rx {
             encrypted,
             line: line.clone(),
