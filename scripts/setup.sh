@@ -18,6 +18,7 @@ APT_PACKAGES=(
   postfix dovecot-core openssl swaks libnet-ssleay-perl hyperfine python3
   iproute2 nftables
   php-cli msmtp
+  imagemagick
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
