@@ -8,6 +8,8 @@ pub mod diagnose;
 pub mod discover;
 pub mod error;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzz_support;
 pub mod net;
 pub mod observer;
 pub mod ports;

@@ -69,6 +69,82 @@ impl SmtpError {
     }
 }
 
+/// Takes one complete line (without its CR LF) from the front of `buf`, bounded by
+/// [`MAX_LINE`]. `Ok(None)` when more bytes are needed; `searched` remembers how far `buf` has
+/// already been searched for the line's end (start at 0; it is reset when a line is taken).
+/// The pure part of reading a line, so it can be tested and fuzzed without a socket.
+pub fn take_line(buf: &mut Vec<u8>, searched: &mut usize) -> Result<Option<Vec<u8>>, SmtpError> {
+    if let Some(pos) = buf[*searched..].iter().position(|&b| b == b'\n') {
+        let end = *searched + pos;
+        *searched = 0;
+        let mut line: Vec<u8> = buf.drain(..=end).collect();
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        if line.len() > MAX_LINE {
+            return Err(SmtpError::LineTooLong {
+                first: line[..SHOWN_BYTES.min(line.len())].to_vec(),
+            });
+        }
+        return Ok(Some(line));
+    }
+    *searched = buf.len();
+    if buf.len() > MAX_LINE {
+        return Err(SmtpError::LineTooLong {
+            first: buf[..SHOWN_BYTES].to_vec(),
+        });
+    }
+    Ok(None)
+}
+
+/// The lines of a reply read so far: each line is checked against the ones before it and the
+/// size limits, and the reply is complete at its last line.
+#[derive(Debug, Default)]
+pub struct PartialReply {
+    code: Option<u16>,
+    lines: Vec<String>,
+    total: usize,
+}
+
+impl PartialReply {
+    /// Adds one line (as [`take_line`] returns it). On success, the line's text (to record)
+    /// and, when it was the last line, the complete reply; the next reply starts afresh.
+    pub fn push<'a>(&mut self, raw: &'a [u8]) -> Result<(&'a str, Option<Reply>), SmtpError> {
+        self.total += raw.len() + 2;
+        if self.total > MAX_REPLY_BYTES || self.lines.len() >= MAX_REPLY_LINES {
+            return Err(SmtpError::ReplyTooLarge);
+        }
+        let malformed = || SmtpError::Malformed {
+            first: raw[..SHOWN_BYTES.min(raw.len())].to_vec(),
+        };
+        let Ok(text) = std::str::from_utf8(raw) else {
+            return Err(malformed());
+        };
+        let Some((c, last, rest)) = parse_line(text) else {
+            return Err(malformed());
+        };
+        if *self.code.get_or_insert(c) != c {
+            return Err(malformed());
+        }
+        self.lines.push(rest.to_owned());
+        if !last {
+            return Ok((text, None));
+        }
+        let lines = std::mem::take(&mut self.lines);
+        *self = Self::default();
+        let enhanced = EnhancedCode::parse(&lines[0], c);
+        Ok((
+            text,
+            Some(Reply {
+                code: c,
+                enhanced,
+                lines,
+            }),
+        ))
+    }
+}
+
 /// An SMTP connection: the stream and the bytes received but not yet consumed.
 #[derive(Debug)]
 pub struct Conn {
@@ -156,25 +232,8 @@ impl Conn {
     async fn read_line(&mut self) -> Result<Vec<u8>, SmtpError> {
         let mut searched = 0;
         loop {
-            if let Some(pos) = self.buf[searched..].iter().position(|&b| b == b'\n') {
-                let end = searched + pos;
-                let mut line: Vec<u8> = self.buf.drain(..=end).collect();
-                line.pop();
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                if line.len() > MAX_LINE {
-                    return Err(SmtpError::LineTooLong {
-                        first: line[..SHOWN_BYTES.min(line.len())].to_vec(),
-                    });
-                }
+            if let Some(line) = take_line(&mut self.buf, &mut searched)? {
                 return Ok(line);
-            }
-            searched = self.buf.len();
-            if self.buf.len() > MAX_LINE {
-                return Err(SmtpError::LineTooLong {
-                    first: self.buf[..SHOWN_BYTES].to_vec(),
-                });
             }
             if self.fill().await? == 0 {
                 return Err(SmtpError::Closed {
@@ -193,36 +252,13 @@ impl Conn {
     }
 
     async fn read_reply_unbounded(&mut self, wire: &mut impl Wire) -> Result<Reply, SmtpError> {
-        let mut code = None;
-        let mut lines = Vec::new();
-        let mut total = 0usize;
+        let mut partial = PartialReply::default();
         loop {
             let raw = self.read_line().await?;
-            total += raw.len() + 2;
-            if total > MAX_REPLY_BYTES || lines.len() >= MAX_REPLY_LINES {
-                return Err(SmtpError::ReplyTooLarge);
-            }
-            let malformed = || SmtpError::Malformed {
-                first: raw[..SHOWN_BYTES.min(raw.len())].to_vec(),
-            };
-            let Ok(text) = std::str::from_utf8(&raw) else {
-                return Err(malformed());
-            };
-            let Some((c, last, rest)) = parse_line(text) else {
-                return Err(malformed());
-            };
-            if *code.get_or_insert(c) != c {
-                return Err(malformed());
-            }
+            let (text, done) = partial.push(&raw)?;
             wire.server_line(text);
-            lines.push(rest.to_owned());
-            if last {
-                let enhanced = EnhancedCode::parse(&lines[0], c);
-                return Ok(Reply {
-                    code: c,
-                    enhanced,
-                    lines,
-                });
+            if let Some(reply) = done {
+                return Ok(reply);
             }
         }
     }
