@@ -90,7 +90,8 @@ pub fn take_line(buf: &mut Vec<u8>, searched: &mut usize) -> Result<Option<Vec<u
         return Ok(Some(line));
     }
     *searched = buf.len();
-    if buf.len() > MAX_LINE {
+    // Room for the line's CR: its LF may come in the next packet.
+    if buf.len() > MAX_LINE + 1 {
         return Err(SmtpError::LineTooLong {
             first: buf[..SHOWN_BYTES].to_vec(),
         });
@@ -348,6 +349,23 @@ mod tests {
         let mut c = pair(c.into_bytes()).await;
         let err = c.read_reply(&mut Lines::default()).await.unwrap_err();
         assert_eq!(err, SmtpError::ReplyTooLarge);
+    }
+
+    #[test]
+    fn line_of_max_length_is_taken_when_its_lf_comes_later() {
+        let mut line = b"250 ".to_vec();
+        line.resize(MAX_LINE, b'a');
+        let mut buf = line.clone();
+        buf.push(b'\r');
+        let mut searched = 0;
+        assert_eq!(take_line(&mut buf, &mut searched), Ok(None));
+        buf.push(b'\n');
+        assert_eq!(take_line(&mut buf, &mut searched), Ok(Some(line)));
+        assert!(buf.is_empty());
+        // One byte more is too long, whatever the packets.
+        let mut buf = vec![b'2'; MAX_LINE + 2];
+        let err = take_line(&mut buf, &mut 0).unwrap_err();
+        assert!(matches!(err, SmtpError::LineTooLong { .. }), "{err:?}");
     }
 
     #[tokio::test]
