@@ -84,4 +84,10 @@ if ! command -v tauri-driver >/dev/null 2>&1 \
   cargo install --locked --quiet tauri-driver --version '^2'
 fi
 
+# 6. cargo-fuzz, for the coverage-guided fuzzing of the engine's parsers (scripts/fuzz.sh).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz 0.13.2 (cargo install)"
+  cargo install --locked --quiet cargo-fuzz --version 0.13.2
+fi
+
 say "ready"
