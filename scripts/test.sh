@@ -40,6 +40,11 @@ cargo build --workspace --all-targets
 PORTOLAN_TEST_WORK="$work" dbus-run-session -- bash scripts/in-test-session.sh \
   cargo test --workspace --no-fail-fast
 
+# Coverage-guided fuzzing of the parsers, bounded: 5 targets x 10 s after a build of about
+# 4-10 min cold (cached after). A longer run: bash scripts/fuzz.sh 600 (docs/testing.md).
+phase "fuzzing (bounded)"
+bash scripts/fuzz.sh "${PORTOLAN_FUZZ_SECONDS:-10}"
+
 phase "end-to-end: the real app under Xvfb"
 PORTOLAN_TEST_WORK="$work" dbus-run-session -- bash scripts/in-test-session.sh \
   bash scripts/e2e.sh
