@@ -402,6 +402,9 @@ pub(crate) async fn run(
     mode: Mode<'_>,
 ) -> Result<Report, UserError> {
     settings.validate_for_user()?;
+    if let Some(name) = &opts.ehlo_name {
+        validate_ehlo_name(name)?;
+    }
     let trust = match &opts.trust {
         Some(t) => t.clone(),
         None => Trust::platform()?,
@@ -457,6 +460,36 @@ pub(crate) async fn run(
         sent,
         total_ms,
     })
+}
+
+/// The name given in EHLO goes on the command line as is: one word, no control characters.
+fn validate_ehlo_name(name: &str) -> Result<(), UserError> {
+    let bad = |m: String| {
+        UserError::new(
+            "invalid_settings",
+            m,
+            "Leave the EHLO name unset, or give this computer's name, such as \
+             laptop.example.com.",
+        )
+    };
+    crate::settings::validate_single_line("EHLO name", name, crate::settings::MAX_HOST_LEN)
+        .map_err(bad)?;
+    if name.is_empty() || name.chars().any(char::is_whitespace) {
+        return Err(bad(
+            "The EHLO name is empty or contains a space; it must be one word.".into(),
+        ));
+    }
+    // A domain name or an address literal such as [192.0.2.1] (RFC 5321 §4.1.3), in ASCII.
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']')))
+    {
+        return Err(bad(format!(
+            "The EHLO name cannot contain \"{c}\"; it must be a name such as \
+             laptop.example.com or an address such as [192.0.2.1]."
+        )));
+    }
+    Ok(())
 }
 
 /// The whole dialogue; returns whether sign-in happened and, for a send, the acceptance.
@@ -601,7 +634,10 @@ pub(crate) async fn establish(
     trust: &Trust,
     rec: &mut Recorder<'_>,
 ) -> Result<Session, Failure> {
-    let host = settings.host.trim();
+    // Validated before: an international name has an ASCII form, which DNS and TLS need.
+    let host_ascii =
+        crate::settings::host_ascii(&settings.host).unwrap_or_else(|()| settings.host.clone());
+    let host = host_ascii.as_str();
     let port = settings.port;
 
     rec.begin(Stage::Resolve);
@@ -798,7 +834,7 @@ pub(crate) async fn establish(
     }
 
     let mut signed_in = false;
-    if let Some(user) = settings.username.as_deref() {
+    if let Some(user) = settings.username.as_deref().map(str::trim) {
         rec.begin(Stage::Auth);
         signed_in = auth(&mut conn, rec, settings, user, password, &info).await?;
     }

@@ -165,6 +165,14 @@ pub async fn probe(
 ) -> Result<ProbeReport, UserError> {
     crate::settings::validate_host(host)
         .map_err(|m| UserError::new("invalid_settings", m, "Correct the server name."))?;
+    if candidates.iter().any(|c| c.port == 0) {
+        return Err(UserError::new(
+            "invalid_settings",
+            "A port to try is 0, which no server listens on.",
+            "Give ports from 1 to 65535, such as 587:starttls, or leave the ports out to try \
+             the usual ones.",
+        ));
+    }
     let trust = match &opts.trust {
         Some(t) => t.clone(),
         None => Trust::platform()?,

@@ -42,12 +42,14 @@ impl SendPlan {
     /// The fixed test message from `settings.from` to `to` (default: the sender itself).
     /// Refuses line breaks and NUL in every single-line field before anything is sent.
     pub fn test_message(settings: &SmtpSettings, to: Option<&str>) -> Result<Self, UserError> {
-        let to = to.unwrap_or(&settings.from).trim().to_owned();
-        let from = settings.from.trim().to_owned();
         let bad =
             |m: String| UserError::new("invalid_address", m, "Correct the address and try again.");
-        validate_address("recipient address", &to).map_err(bad)?;
-        validate_address("sender address", &from).map_err(bad)?;
+        // Validated as typed: a line break at either end is refused, not trimmed away.
+        let to = to.unwrap_or(&settings.from);
+        validate_address("recipient address", to).map_err(bad)?;
+        validate_address("sender address", &settings.from).map_err(bad)?;
+        let to = to.trim().to_owned();
+        let from = settings.from.trim().to_owned();
         let from_box: Mailbox = from
             .parse()
             .map_err(|e| bad(format!("The sender address \"{from}\" is not valid ({e}).")))?;
@@ -101,6 +103,8 @@ pub async fn send_test(
     opts: &CheckOptions,
     observer: &dyn Observer,
 ) -> Result<Report, UserError> {
+    // The settings' own fields first, so they are refused as in a check (invalid_settings).
+    settings.validate_for_user()?;
     let plan = SendPlan::test_message(settings, to)?;
     check::run(settings, password, opts, observer, Mode::Send(&plan)).await
 }

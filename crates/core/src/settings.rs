@@ -79,7 +79,7 @@ impl SmtpSettings {
                     field: "username".into(),
                     message: m,
                 });
-            } else if user.is_empty() {
+            } else if user.trim().is_empty() {
                 errors.push(FieldError {
                     field: "username".into(),
                     message: "The user name is empty. Type the name you sign in with (often \
@@ -93,6 +93,14 @@ impl SmtpSettings {
                 field: "from".into(),
                 message: m,
             });
+        }
+        if let Some(e) = &self.cert_exception {
+            if let Err(m) = validate_exception(e) {
+                errors.push(FieldError {
+                    field: "cert_exception".into(),
+                    message: m,
+                });
+            }
         }
         if errors.is_empty() {
             Ok(())
@@ -120,25 +128,55 @@ impl SmtpSettings {
 
 /// Refuses control characters (CR, LF, NUL, …) and over-long values in a one-line field.
 pub fn validate_single_line(what: &str, value: &str, max: usize) -> Result<(), String> {
-    if value.chars().any(|c| c.is_control()) {
+    if value.chars().any(char::is_control) {
         return Err(format!(
             "The {what} contains a line break or another invisible control character. Type it \
              again on one line."
         ));
     }
-    if value.len() > max {
+    let len = value.chars().count();
+    if len > max {
         return Err(format!(
-            "The {what} is {} characters long; at most {max} are allowed. Check that you pasted \
-             the right thing.",
-            value.chars().count()
+            "The {what} is {len} characters long; at most {max} are allowed. Check that you \
+             pasted the right thing."
         ));
     }
     Ok(())
 }
 
+/// Characters that show as nothing (or as a line break) and would silently change a name:
+/// IDNA drops some of them, so a pasted "smtp\u{200b}.example.com" is not the name it looks
+/// like.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2028}'
+            | '\u{2029}'
+            | '\u{00ad}'
+            | '\u{034f}'
+            | '\u{180e}'
+            | '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+    )
+}
+
 /// A host name or IP address: no scheme, no port, no spaces, no address.
 pub fn validate_host(host: &str) -> Result<(), String> {
     validate_single_line("server name", host, MAX_HOST_LEN)?;
+    if host.chars().any(is_invisible) {
+        return Err(
+            "The server name contains an invisible character (a zero-width space, a soft \
+             hyphen, a direction mark or a line separator), often picked up when copying. Type \
+             the name again by hand."
+                .into(),
+        );
+    }
     let h = host.trim();
     if h.is_empty() {
         return Err(
@@ -168,13 +206,103 @@ pub fn validate_host(host: &str) -> Result<(), String> {
                 .into(),
         );
     }
-    if h.parse::<std::net::IpAddr>().is_ok() {
+    if let Ok(ip) = h.parse::<std::net::IpAddr>() {
+        if ip.is_unspecified() || ip.is_multicast() || ip == std::net::Ipv4Addr::BROADCAST {
+            return Err(format!(
+                "The server name {ip} is not the address of a server. Type the mail server's \
+                 name, such as smtp.example.com, or its own IP address."
+            ));
+        }
         return Ok(());
+    }
+    if h.starts_with('[') {
+        return Err(
+            "The server name has square brackets. Type an IPv6 address without them (and \
+             without a port), such as 2001:db8::25; the port has its own field."
+                .into(),
+        );
     }
     if h.contains(':') || h.contains('/') {
         return Err(
             "Type only the server name here, without a port or a path; the port has its \
                     own field."
+                .into(),
+        );
+    }
+    let ascii = host_ascii(h).map_err(|()| {
+        format!(
+            "The server name \"{h}\" is not a valid international name. Check it for typing \
+             mistakes, or type its ASCII form (xn--…)."
+        )
+    })?;
+    if let Some(c) = ascii
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+    {
+        return Err(format!(
+            "The server name cannot contain \"{c}\". Type only the name, such as \
+             smtp.example.com."
+        ));
+    }
+    if ascii.len() > MAX_HOST_LEN {
+        return Err(format!(
+            "The server name is too long for DNS ({} characters in its ASCII form; at most \
+             {MAX_HOST_LEN}). Check that you pasted the right thing.",
+            ascii.len()
+        ));
+    }
+    let name = ascii.strip_suffix('.').unwrap_or(&ascii);
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels.iter().any(|l| l.is_empty()) {
+        return Err(
+            "The server name has an empty part (two dots in a row, or a dot at the start). \
+             Check it for typing mistakes, such as smtp.example.com."
+                .into(),
+        );
+    }
+    if labels.iter().any(|l| l.len() > 63) {
+        return Err(
+            "A part of the server name between two dots is longer than DNS allows (63 \
+             characters). Check that you pasted the right thing."
+                .into(),
+        );
+    }
+    // No top-level domain starts with a digit, and the system's resolver would read "587",
+    // "127.1" or "0x7f000001" as an IPv4 address in an old shorthand.
+    if labels
+        .last()
+        .is_some_and(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return Err(format!(
+            "\"{h}\" is neither a server name nor a complete IP address. Type the name, such \
+             as smtp.example.com (the port has its own field), or an address like 192.0.2.25."
+        ));
+    }
+    Ok(())
+}
+
+/// The server name as DNS and TLS know it: trimmed, an international (IDN) name in its ASCII
+/// (punycode) form, e.g. `bücher.example` → `xn--bcher-kva.example`. ASCII names and IP
+/// addresses are returned as typed.
+#[allow(clippy::result_unit_err)]
+pub fn host_ascii(host: &str) -> Result<String, ()> {
+    let h = host.trim();
+    if h.is_ascii() {
+        return Ok(h.to_owned());
+    }
+    let name = h.strip_suffix('.').unwrap_or(h);
+    idna::domain_to_ascii_strict(name).map_err(|_| ())
+}
+
+/// A pinned certificate exception: a host on one line and a SHA-256 fingerprint.
+fn validate_exception(e: &CertException) -> Result<(), String> {
+    validate_single_line("certificate exception's server name", &e.host, MAX_HOST_LEN)?;
+    let fp = &e.sha256;
+    let hex = fp.chars().filter(char::is_ascii_hexdigit).count();
+    if hex != 64 || fp.chars().any(|c| !(c.is_ascii_hexdigit() || c == ':')) {
+        return Err(
+            "The certificate exception's fingerprint is not a SHA-256 fingerprint (64 hex \
+             digits, like ab:cd:…). Remove the exception and trust the certificate again."
                 .into(),
         );
     }
@@ -198,6 +326,11 @@ pub fn validate_address(what: &str, addr: &str) -> Result<(), String> {
     if a.chars().any(char::is_whitespace) {
         return Err(format!(
             "The {what} contains a space. Type it without spaces."
+        ));
+    }
+    if let Some(c) = a.chars().find(|c| matches!(c, '<' | '>' | ',' | ';')) {
+        return Err(format!(
+            "The {what} cannot contain \"{c}\". Type only the address, like name@example.com."
         ));
     }
     Ok(())

@@ -286,6 +286,15 @@ pub fn sha256_hex(der: &[u8]) -> String {
         .join(":")
 }
 
+/// Whether an exception's host names `host`: case and a final dot aside, in ASCII form.
+fn same_host(exception_host: &str, host: &str) -> bool {
+    let norm = |h: &str| {
+        let a = crate::settings::host_ascii(h).unwrap_or_else(|()| h.trim().to_owned());
+        a.trim_end_matches('.').to_ascii_lowercase()
+    };
+    norm(exception_host) == norm(host)
+}
+
 /// The SNI / verification name for `host` (an IP address or a DNS name).
 fn server_name(host: &str) -> Result<ServerName<'static>, TlsFailure> {
     let h = host.trim().trim_end_matches('.');
@@ -308,7 +317,7 @@ pub async fn handshake(
 ) {
     let captured = Arc::new(Mutex::new(Captured::default()));
     let pinned_sha256 = exception
-        .filter(|e| e.port == port && e.host.trim().eq_ignore_ascii_case(host.trim()))
+        .filter(|e| e.port == port && same_host(&e.host, host))
         .map(|e| normalise_fingerprint(&e.sha256));
     let verifier = CapturingVerifier {
         inner: trust.verifier.clone(),
