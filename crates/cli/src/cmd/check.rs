@@ -52,7 +52,7 @@ pub struct ServerArgs {
     )]
     pub profile: Option<String>,
     /// The port (465, 587, 2525, 25, …); defaults to 465 for tls, 587 otherwise.
-    #[arg(long)]
+    #[arg(long, value_parser = parse_port, allow_negative_numbers = true)]
     pub port: Option<u16>,
     /// How the connection is protected: tls (encrypted from the start), starttls (upgrade
     /// with STARTTLS) or none.
@@ -74,7 +74,12 @@ pub struct ServerArgs {
     #[arg(long)]
     pub allow_plaintext_auth: bool,
     /// Give up after this many seconds in total (each step gets at most a third).
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30.0,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
     /// Print the report as JSON (verdict code, steps, TLS, redacted transcript).
     #[arg(long)]
@@ -194,6 +199,53 @@ pub fn read_password(user: Option<&str>, stdin: bool) -> Result<Option<Password>
         return Ok(Some(Password::new(pw)));
     }
     Ok(None)
+}
+
+/// Parses `--port`: a whole number from 1 to 65535, with a sentence saying what to type.
+pub fn parse_port(s: &str) -> Result<u16, String> {
+    match s.trim().parse::<u16>() {
+        Ok(p) if p != 0 => Ok(p),
+        _ => Err(format!(
+            "the port must be a whole number from 1 to 65535, not \"{}\". Use 587 (or 465 \
+             with --security tls) unless your provider says otherwise",
+            s.escape_debug()
+        )),
+    }
+}
+
+/// The option a settings field comes from, to name it in messages.
+fn option_of(field: &str) -> &str {
+    match field {
+        "host" => "--host",
+        "port" => "--port",
+        "username" => "--user",
+        "from" => "--from",
+        "security" => "--security",
+        other => other,
+    }
+}
+
+/// Refuses unusable settings before any network traffic, naming each wrong option (or, for
+/// a saved profile, the profile) and what to type instead.
+pub fn validate_settings(settings: &SmtpSettings, profile: Option<&str>) -> Result<(), UserError> {
+    settings.validate().map_err(|errs| {
+        let message = errs
+            .iter()
+            .map(|e| match profile {
+                Some(_) => e.message.clone(),
+                None => format!("{}: {}", option_of(&e.field), e.message),
+            })
+            .collect::<Vec<_>>()
+            .join("\n  ");
+        let hint = match profile {
+            Some(p) => format!(
+                "The saved profile \"{p}\" has this problem: save it again with corrected \
+                 settings (portolan profiles save)."
+            ),
+            None => "Correct the option and run the command again.".to_owned(),
+        };
+        UserError::new("invalid_settings", message, hint)
+    })
 }
 
 /// Parses `--timeout`.
@@ -373,7 +425,7 @@ pub fn run(args: Args) -> ExitCode {
     let a = &args.server;
     let result = (|| {
         let settings = a.resolve()?;
-        settings.validate_for_user()?;
+        validate_settings(&settings, a.profile.as_deref())?;
         let opts = a.options()?;
         let password = a.password()?;
         Ok::<_, UserError>((settings, opts, password))

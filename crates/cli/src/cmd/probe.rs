@@ -19,13 +19,23 @@ pub struct Args {
     host: String,
     /// A port to try, as PORT:SECURITY (e.g. 587:starttls); repeat for several. Default:
     /// 465:tls 587:starttls 2525:starttls 25:starttls, best first.
-    #[arg(long = "port", value_name = "PORT:SECURITY", value_parser = parse_candidate)]
+    #[arg(
+        long = "port",
+        value_name = "PORT:SECURITY",
+        value_parser = parse_candidate,
+        allow_hyphen_values = true
+    )]
     ports: Vec<ProbeCandidate>,
     /// Trust the certificate authorities in this PEM file as well as the system's.
     #[arg(long, value_name = "FILE")]
     ca_file: Option<PathBuf>,
     /// Give up on a port after this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 15.0)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 15.0,
+        allow_negative_numbers = true
+    )]
     timeout: f64,
     /// Print the result as JSON.
     #[arg(long)]
@@ -36,9 +46,7 @@ fn parse_candidate(s: &str) -> Result<ProbeCandidate, String> {
     let (port, sec) = s
         .split_once(':')
         .ok_or_else(|| format!("\"{s}\" should look like 587:starttls"))?;
-    let port: u16 = port
-        .parse()
-        .map_err(|_| format!("\"{port}\" is not a port number"))?;
+    let port = super::check::parse_port(port)?;
     let security: Security = sec.parse()?;
     Ok(ProbeCandidate::new(port, security))
 }
@@ -72,6 +80,15 @@ pub fn run(args: Args) -> ExitCode {
         Ok(o) => o,
         Err(e) => return fail(&e, args.json),
     };
+    // Refused before anything is printed or sent, like check's and send's options.
+    if let Err(m) = portolan_core::settings::validate_host(&args.host) {
+        let e = UserError::new(
+            "invalid_settings",
+            format!("HOST: {m}"),
+            "Correct the server name and run the command again.",
+        );
+        return fail(&e, args.json);
+    }
     let candidates = if args.ports.is_empty() {
         default_candidates()
     } else {

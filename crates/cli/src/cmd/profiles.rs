@@ -84,7 +84,7 @@ struct SaveArgs {
     #[arg(long)]
     host: String,
     /// The port; defaults to 465 for tls, 587 otherwise.
-    #[arg(long)]
+    #[arg(long, value_parser = super::check::parse_port, allow_negative_numbers = true)]
     port: Option<u16>,
     /// tls (encrypted from the start), starttls (upgrade with STARTTLS) or none.
     #[arg(long, default_value = "starttls")]
@@ -306,7 +306,7 @@ fn save(a: SaveArgs, store: &ProfileStore, keychain: &Keychain) -> Result<(), Us
         allow_plaintext_auth: a.allow_plaintext_auth,
         cert_exception: None,
     };
-    settings.validate_for_user()?;
+    super::check::validate_settings(&settings, None)?;
     profiles::validate_name(&a.name)?;
     let existing = match store.find(&a.name) {
         Ok(p) => Some(p),

@@ -4,7 +4,10 @@ use std::process::ExitCode;
 
 use portolan_core::error::UserError;
 
-use super::check::{cancel_on_ctrl_c, fail, finish, live_printer, runtime, ServerArgs, EXIT_CODES};
+use super::check::{
+    cancel_on_ctrl_c, fail, finish, live_printer, runtime, validate_settings, ServerArgs,
+    EXIT_CODES,
+};
 
 /// Options of `portolan send`.
 #[derive(Debug, clap::Args)]
@@ -32,7 +35,16 @@ pub fn run(args: Args) -> ExitCode {
                 "Give --from you@example.com (or sign in with --user set to your address).",
             ));
         }
-        settings.validate_for_user()?;
+        validate_settings(&settings, a.profile.as_deref())?;
+        if let Some(to) = &args.to {
+            portolan_core::settings::validate_address("recipient address", to).map_err(|m| {
+                UserError::new(
+                    "invalid_address",
+                    format!("--to: {m}"),
+                    "Correct the option and run the command again.",
+                )
+            })?;
+        }
         let opts = a.options()?;
         let password = a.password()?;
         Ok::<_, UserError>((settings, opts, password))
