@@ -529,6 +529,20 @@ fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
                     .collect(),
             )
         }
+        TlsFailure::Cert(CertProblem::NotForServer) => verdict(
+            C::CertUntrusted,
+            "The server's certificate cannot identify a server",
+            format!(
+                "The certificate of {} is an authority's certificate (a CA) or one not made for \
+                 servers, so it cannot prove who the server is. The server's administrator must \
+                 install a proper server certificate. Only trust it if you know this \
+                 server.{intercept_note}",
+                s.host
+            ),
+            trust_fix("Trust this certificate for this server")
+                .into_iter()
+                .collect(),
+        ),
         TlsFailure::Cert(_) => {
             let self_signed = leaf.is_some_and(|c| c.self_signed);
             let issuer = leaf.map(|c| c.issuer.clone()).unwrap_or_default();

@@ -94,6 +94,9 @@ pub enum CertProblem {
     NameMismatch,
     /// Not from a trusted authority (includes self-signed).
     Untrusted,
+    /// A certificate that cannot identify a server: an authority's (CA) certificate, or one
+    /// not made for servers.
+    NotForServer,
     /// Anything else (revoked, bad encoding, …).
     Other,
 }
@@ -355,7 +358,9 @@ pub async fn handshake(
         }
         Ok(Err(e)) => {
             let failure = match &cap.error {
-                Some(rustls::Error::InvalidCertificate(c)) => TlsFailure::Cert(cert_problem(c)),
+                Some(rustls::Error::InvalidCertificate(c)) => {
+                    TlsFailure::Cert(cert_problem_for(c, cap.chain.first()))
+                }
                 Some(other) => TlsFailure::Other(other.to_string()),
                 None => classify_io(&e),
             };
@@ -392,8 +397,28 @@ fn cert_problem(c: &CertificateError) -> CertProblem {
             CertProblem::NameMismatch
         }
         CertificateError::UnknownIssuer | CertificateError::BadSignature => CertProblem::Untrusted,
+        CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+            CertProblem::NotForServer
+        }
         _ => CertProblem::Other,
     }
+}
+
+/// The problem, told apart further with the server's certificate: an authority's (CA)
+/// certificate presented as the server's is refused by the verifier with a generic error.
+fn cert_problem_for(c: &CertificateError, leaf: Option<&CertificateDer<'_>>) -> CertProblem {
+    match cert_problem(c) {
+        CertProblem::Other if leaf.is_some_and(|d| is_ca(d)) => CertProblem::NotForServer,
+        p => p,
+    }
+}
+
+/// Whether a certificate says it is an authority's (basicConstraints CA:TRUE).
+fn is_ca(der: &[u8]) -> bool {
+    x509_parser::parse_x509_certificate(der)
+        .ok()
+        .and_then(|(_, c)| c.basic_constraints().ok().flatten().map(|b| b.value.ca))
+        .unwrap_or(false)
 }
 
 fn version_name(v: rustls::ProtocolVersion) -> String {
@@ -421,20 +446,28 @@ fn summarise(cap: &Captured) -> TlsInfo {
         cipher: None,
         chain,
         verified: cap.error.is_none(),
-        verify_error: cap.error.as_ref().map(describe_error),
+        verify_error: cap
+            .error
+            .as_ref()
+            .map(|e| describe_error(e, cap.chain.first())),
         exception_used: cap.exception_used,
         interception,
     }
 }
 
-fn describe_error(e: &rustls::Error) -> String {
+fn describe_error(e: &rustls::Error, leaf: Option<&CertificateDer<'_>>) -> String {
     match e {
-        rustls::Error::InvalidCertificate(c) => match cert_problem(c) {
+        rustls::Error::InvalidCertificate(c) => match cert_problem_for(c, leaf) {
             CertProblem::Expired => "the certificate has expired".into(),
             CertProblem::NotYetValid => "the certificate is not valid yet".into(),
             CertProblem::NameMismatch => "the certificate is for another name".into(),
             CertProblem::Untrusted => {
                 "the certificate is not from an authority this computer trusts".into()
+            }
+            CertProblem::NotForServer => {
+                "the certificate is not a server's (it is an authority's, or not made for \
+                 servers)"
+                    .into()
             }
             CertProblem::Other => format!("the certificate was refused ({c:?})"),
         },
