@@ -359,4 +359,22 @@ mod tests {
             assert!(matches!(err, FetchFailure::Malformed(_)), "{bad}: {err:?}");
         }
     }
+
+    /// Found by the autoconfig fuzz target: a host the settings refuse (its last label starts
+    /// with a digit, or an address that is no server's) was offered as a server.
+    #[test]
+    fn hosts_the_settings_refuse_are_not_offered() {
+        let a = address::parse("jo@example.com").unwrap();
+        for host in ["111mple", "smtp.example.587", "0.0.0.0", "224.0.0.1"] {
+            let xml = format!(
+                "<clientConfig><emailProvider id=\"x\"><outgoingServer type=\"smtp\">\
+                 <hostname>{host}</hostname><port>587</port><socketType>STARTTLS</socketType>\
+                 </outgoingServer></emailProvider></clientConfig>"
+            );
+            assert!(
+                matches!(parse(&xml, &a), Err(FetchFailure::Malformed(_))),
+                "{host} was offered"
+            );
+        }
+    }
 }

@@ -348,8 +348,12 @@ impl std::fmt::Debug for DiscoverOptions {
     }
 }
 
-/// A host name discovery will accept from the network: LDH labels (or an IP literal).
+/// A host name discovery will accept from the network: LDH labels (or an IP literal), and
+/// nothing the settings would refuse (a server the user could not save is no use).
 pub(crate) fn valid_host(host: &str) -> bool {
+    if crate::settings::validate_host(host).is_err() {
+        return false;
+    }
     if host.parse::<std::net::IpAddr>().is_ok() {
         return true;
     }
