@@ -27,3 +27,7 @@ icons:
 ## Build the .deb package (offline).
 package:
 	bash scripts/package.sh
+
+## The desktop app's figures: cold start, idle memory, .deb size (after make package).
+bench:
+	bash scripts/bench-app.sh
