@@ -91,8 +91,12 @@ export function mailbox(maildir) {
 /**
  * Saves a screenshot of the window when PORTOLAN_SCREENSHOT_DIR is set, scrolled so that
  * `selector` (default: the top of the page) is at the top.
+ *
+ * `fromDisplay`: take the picture from the X display (ImageMagick's `import`, cropped to the
+ * window) instead of through WebDriver. Once the app has written to the Secret Service,
+ * WebKitWebDriver's own screenshot never answers, while every other command still does.
  */
-export async function shot(browser, name, selector = null) {
+export async function shot(browser, name, selector = null, { fromDisplay = false } = {}) {
   const dir = process.env.PORTOLAN_SCREENSHOT_DIR;
   if (!dir) return;
   await browser.execute((s) => {
@@ -100,5 +104,15 @@ export async function shot(browser, name, selector = null) {
     if (el) el.scrollIntoView({ block: "start" });
     else window.scrollTo(0, 0);
   }, selector);
-  await browser.saveScreenshot(join(dir, `${name}.png`));
+  const file = join(dir, `${name}.png`);
+  if (!fromDisplay) {
+    await browser.saveScreenshot(file);
+    return;
+  }
+  // Let the scroll and any transition settle before the display is read.
+  await browser.pause(300);
+  const { x, y, width, height } = await browser.getWindowRect();
+  execFileSync("import", ["-window", "root", "-crop", `${width}x${height}+${x}+${y}`, "+repage", file], {
+    timeout: 15000,
+  });
 }

@@ -116,10 +116,11 @@ test("address → check → test email → save → export, every step accessibl
   await saved.waitForDisplayed({ timeout: 15000 });
   const id = await saved.getAttribute("data-profile-id");
   assert.ok(id, "the saved profile's id");
-  // No screenshots from here on: once the app has written to the Secret Service,
-  // WebKitWebDriver's screenshot never answers (screens.test.mjs takes these steps' pictures).
+  // From here on the pictures come from the X display: once the app has written to the
+  // Secret Service, WebKitWebDriver's own screenshot never answers.
   assert.equal(keychainPassword(id), password, "the keychain holds the password under the profile id");
   await scan(browser, "save");
+  await shot(browser, "5-save", "[data-testid=save]", { fromDisplay: true });
 
   // 6. Export: the clipboard as another program reads it, without the password.
   await click(browser, "Next: copy the settings into your app");
@@ -132,6 +133,7 @@ test("address → check → test email → save → export, every step accessibl
     timeoutMsg: "the Laravel preview",
   });
   assert.ok(!(await preview.getText()).includes(password), "the preview never holds the password");
+  await shot(browser, "6-export", "[data-testid=export]", { fromDisplay: true });
   await click(browser, "Copy");
   await (await browser.$("[data-testid=copied]")).waitForDisplayed({ timeout: 10000 });
   const copied = await until(() => {
@@ -169,6 +171,7 @@ test("address → check → test email → save → export, every step accessibl
   await item.waitForDisplayed({ timeout: 10000 });
   assert.match(await item.getText(), /Shop website/);
   await scan(browser, "profiles");
+  await shot(browser, "7-profiles", "[data-testid=profiles]", { fromDisplay: true });
 });
 
 test("a saved profile: re-checked with its keychain password, duplicated, deleted with its entry", { skip: !env }, async () => {
