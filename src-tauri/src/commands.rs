@@ -185,15 +185,10 @@ impl Saved {
         f: impl FnOnce(&ProfileStore, &Keychain) -> Result<T, UserError> + Send + 'static,
     ) -> Result<T, UserError> {
         let (store, keychain) = (self.store.clone(), self.keychain.clone());
+        // A panic's message could quote a password: the user gets a fixed sentence.
         tokio::task::spawn_blocking(move || f(&store, &keychain))
             .await
-            .map_err(|e| {
-                UserError::new(
-                    "internal",
-                    format!("The profile operation stopped unexpectedly ({e})."),
-                    "Try again.",
-                )
-            })?
+            .map_err(|_| portolan_core::profiles::interrupted())?
     }
 
     /// The password typed in the window, or else the saved one of `profile_id`.

@@ -413,7 +413,8 @@ fn check_id(id: &str) -> Result<(), SecretError> {
     Ok(())
 }
 
-/// Runs a blocking keychain call off the async runtime.
+/// Runs a blocking keychain call off the async runtime. A panic inside is reported with a
+/// fixed sentence: its message could quote anything the call held, a password included.
 async fn blocking<T, F>(f: F) -> Result<T, SecretError>
 where
     F: FnOnce() -> Result<T, SecretError> + Send + 'static,
@@ -421,7 +422,7 @@ where
 {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| SecretError::Failed(format!("the keychain call stopped unexpectedly ({e})")))?
+        .map_err(|_| SecretError::Failed("the keychain call stopped unexpectedly".into()))?
 }
 
 /// keyring-core's mock store cannot fail to build; this keeps `mock()` infallible without a
@@ -501,6 +502,15 @@ fn platform_store() -> Result<Arc<CredentialStore>, SecretError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_a_keychain_call_is_reported_without_its_message() {
+        let err = blocking::<(), _>(|| panic!("canary-Pw-in-a-panic"))
+            .await
+            .unwrap_err();
+        assert!(!format!("{err:?} {err}").contains("canary"), "{err:?}");
+        assert!(matches!(err, SecretError::Failed(_)));
+    }
 
     fn pw(s: &str) -> Sensitive<String> {
         Sensitive::new(s.to_owned())

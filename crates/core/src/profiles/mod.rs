@@ -18,8 +18,8 @@ use crate::settings::{FieldError, SmtpSettings};
 
 pub use ops::{
     delete_profile, delete_profile_async, duplicate_profile, duplicate_profile_async,
-    import_profile, import_profile_async, profile_password, save_profile, save_profile_async,
-    DeleteOutcome, SaveRequest,
+    import_profile, import_profile_async, interrupted, profile_password, save_profile,
+    save_profile_async, DeleteOutcome, SaveRequest,
 };
 pub use store::{ProfileStore, APP_IDENTIFIER, FILE_NAME, MAX_FILE_LEN, SCHEMA_VERSION};
 

@@ -198,18 +198,25 @@ pub async fn duplicate_profile_async(
     blocking(move || duplicate_profile(&store, &keychain, &id, new_name.as_deref())).await
 }
 
+/// Runs blocking file and keychain work off the async runtime. A panic inside is reported
+/// with a fixed sentence: its message could quote anything the work held, a password included.
 async fn blocking<T, F>(f: F) -> Result<T, UserError>
 where
     F: FnOnce() -> Result<T, UserError> + Send + 'static,
     T: Send + 'static,
 {
-    tokio::task::spawn_blocking(f).await.map_err(|e| {
-        UserError::new(
-            "internal",
-            format!("The profile operation stopped unexpectedly ({e})."),
-            "Try again.",
-        )
-    })?
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| interrupted())?
+}
+
+/// What a caller says when blocking profile work stopped with a panic.
+pub fn interrupted() -> UserError {
+    UserError::new(
+        "internal",
+        "The profile operation stopped unexpectedly.",
+        "Try again. If it happens again, copy a report for support.",
+    )
 }
 
 /// Imports Portolan's JSON (pasted or from a file) as a new saved profile, its password (when
@@ -247,4 +254,19 @@ pub async fn import_profile_async(
     text: String,
 ) -> Result<Profile, UserError> {
     blocking(move || import_profile(&store, &keychain, &text)).await
+}
+
+#[cfg(test)]
+mod panic_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_profile_work_is_reported_without_its_message() {
+        let err = blocking::<(), _>(|| panic!("canary-Pw-in-a-panic"))
+            .await
+            .unwrap_err();
+        let shown = format!("{err:?} {}", serde_json::to_string(&err).unwrap());
+        assert!(!shown.contains("canary"), "{shown}");
+        assert_eq!(err.code, "internal");
+    }
 }
