@@ -9,6 +9,7 @@ pub mod discover;
 pub mod error;
 pub mod export;
 #[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzz_support;
 pub mod net;
 pub mod observer;
