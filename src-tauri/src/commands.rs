@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use portolan_core::check::{CheckOptions, Report};
-use portolan_core::discover::{DiscoverEvent, DiscoverObserver, DiscoverOptions, Discovery};
+use portolan_core::discover::{DiscoverEvent, DiscoverOptions, Discovery};
 use portolan_core::error::UserError;
 use portolan_core::export::{CopyOutcome, ExportInput, Exported, FormatId, FormatInfo};
 use portolan_core::observer::{Event, Observer};
@@ -34,7 +34,7 @@ impl Observer for ChannelObserver {
 /// Forwards discovery progress to the window.
 struct DiscoverChannel(Channel<DiscoverEvent>);
 
-impl DiscoverObserver for DiscoverChannel {
+impl Observer<DiscoverEvent> for DiscoverChannel {
     fn event(&self, event: DiscoverEvent) {
         let _ = self.0.send(event);
     }

@@ -43,25 +43,26 @@ pub enum Event {
     },
 }
 
-/// Receives events. Implemented for channels and closures; `()` ignores everything.
-pub trait Observer: Send + Sync {
+/// Receives events of type `E` (the engine's [`Event`] unless said otherwise; discovery uses
+/// its own `DiscoverEvent`). Implemented for channels and closures; `()` ignores everything.
+pub trait Observer<E = Event>: Send + Sync {
     /// Called for each event, in order, from the engine's task. Must not block.
-    fn event(&self, event: Event);
+    fn event(&self, event: E);
 }
 
-impl Observer for () {
-    fn event(&self, _: Event) {}
+impl<E> Observer<E> for () {
+    fn event(&self, _: E) {}
 }
 
-impl Observer for tokio::sync::mpsc::UnboundedSender<Event> {
-    fn event(&self, event: Event) {
+impl<E: Send> Observer<E> for tokio::sync::mpsc::UnboundedSender<E> {
+    fn event(&self, event: E) {
         // A closed receiver means nobody is watching any more; the work goes on.
         let _ = self.send(event);
     }
 }
 
-impl<F: Fn(Event) + Send + Sync> Observer for F {
-    fn event(&self, event: Event) {
+impl<E, F: Fn(E) + Send + Sync> Observer<E> for F {
+    fn event(&self, event: E) {
         self(event)
     }
 }

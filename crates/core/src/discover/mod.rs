@@ -26,6 +26,7 @@ use tokio::sync::mpsc;
 use ts_rs::TS;
 
 use crate::error::UserError;
+use crate::observer::Observer;
 use crate::ports::Security;
 use address::EmailAddress;
 use catalogue::{NoteKind, PolicyNote, Provider};
@@ -245,29 +246,6 @@ pub enum DiscoverEvent {
     },
 }
 
-/// Receives discovery progress. Implemented for closures, channels and `()`.
-pub trait DiscoverObserver: Send + Sync {
-    /// Called for each event, in order. Must not block.
-    fn event(&self, event: DiscoverEvent);
-}
-
-impl DiscoverObserver for () {
-    fn event(&self, _: DiscoverEvent) {}
-}
-
-impl DiscoverObserver for mpsc::UnboundedSender<DiscoverEvent> {
-    fn event(&self, event: DiscoverEvent) {
-        // Nobody listening any more is not a reason to stop.
-        let _ = self.send(event);
-    }
-}
-
-impl<F: Fn(DiscoverEvent) + Send + Sync> DiscoverObserver for F {
-    fn event(&self, event: DiscoverEvent) {
-        self(event)
-    }
-}
-
 /// Everything a discovery can be told; `Default` is what the app uses.
 #[derive(Clone)]
 pub struct DiscoverOptions {
@@ -425,7 +403,7 @@ impl Tx {
 /// Collects what the sources say, tells the observer, and keeps the first-proposal time.
 struct Collector<'o> {
     start: Instant,
-    observer: &'o dyn DiscoverObserver,
+    observer: &'o dyn Observer<DiscoverEvent>,
     candidates: Vec<Candidate>,
     reports: Vec<SourceReport>,
     started: Vec<SourceKind>,
@@ -433,7 +411,7 @@ struct Collector<'o> {
 }
 
 impl<'o> Collector<'o> {
-    fn new(start: Instant, observer: &'o dyn DiscoverObserver) -> Self {
+    fn new(start: Instant, observer: &'o dyn Observer<DiscoverEvent>) -> Self {
         Self {
             start,
             observer,
@@ -521,7 +499,7 @@ struct Ctx {
 pub async fn discover(
     address: &str,
     opts: &DiscoverOptions,
-    observer: &dyn DiscoverObserver,
+    observer: &dyn Observer<DiscoverEvent>,
 ) -> Result<Discovery, UserError> {
     let start = Instant::now();
     let addr = address::parse(address)?;
