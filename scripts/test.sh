@@ -34,6 +34,9 @@ if [ -x scripts/test-servers.sh ]; then
   export PORTOLAN_TEST_SERVERS="$work/servers/servers.env"
 fi
 export PORTOLAN_REQUIRE_SERVERS=1
+# The ISPDB snapshot beside the clone (../shared/data/ispdb, or $PORTOLAN_ISPDB_DIR) must be
+# there, so the catalogue data is checked against it (crates/core/tests/ispdb_data.rs).
+export PORTOLAN_REQUIRE_ISPDB="${PORTOLAN_REQUIRE_ISPDB:-1}"
 
 phase "Rust tests (real servers, real Secret Service)"
 cargo build --workspace --all-targets

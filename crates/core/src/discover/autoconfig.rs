@@ -182,8 +182,78 @@ pub fn substitute(text: &str, addr: &EmailAddress) -> String {
         .replace("%EMAILDOMAIN%", &addr.ascii_domain)
 }
 
-/// Reads the outgoing SMTP servers of a clientConfig v1.1 document.
-pub fn parse(xml: &str, addr: &EmailAddress) -> Result<ClientConfig, FetchFailure> {
+/// `text` in lower case, Thunderbird's placeholders (upper case) kept as they are.
+fn lower_keeping_placeholders(text: &str) -> String {
+    let mut out = text.to_ascii_lowercase();
+    for p in ["%EMAILADDRESS%", "%EMAILLOCALPART%", "%EMAILDOMAIN%"] {
+        out = out.replace(&p.to_ascii_lowercase(), p);
+    }
+    out
+}
+
+/// At most this many `outgoingServer` elements are read from one document, usable or not.
+const MAX_SERVER_ELEMENTS: usize = 64;
+
+/// One `outgoingServer type="smtp"` as the file writes it: placeholders such as
+/// `%EMAILDOMAIN%` are kept, so the same entry serves every address of the provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerTemplate {
+    /// Host name, possibly with placeholders, lower case, without a final dot.
+    pub host: String,
+    /// Port (never 0).
+    pub port: u16,
+    /// How the connection is protected.
+    pub security: Security,
+    /// The `username` element as written (e.g. `%EMAILADDRESS%`), when present.
+    pub username: Option<String>,
+    /// The `authentication` elements in the file's order (`password-cleartext`, `OAuth2`, …).
+    pub auth: Vec<String>,
+}
+
+impl ServerTemplate {
+    /// Whether the server takes no sign-in (only `none` or `client-IP-address`).
+    pub fn no_sign_in(&self) -> bool {
+        !self.auth.is_empty()
+            && self
+                .auth
+                .iter()
+                .all(|a| a == "none" || a == "client-IP-address")
+    }
+
+    /// Whether OAuth2 is the only sign-in the server takes.
+    pub fn oauth_only(&self) -> bool {
+        !self.auth.is_empty() && self.auth.iter().all(|a| a == "OAuth2")
+    }
+
+    /// Whether the server offers OAuth2 sign-in.
+    pub fn offers_oauth2(&self) -> bool {
+        self.auth.iter().any(|a| a == "OAuth2")
+    }
+}
+
+/// What a clientConfig document says, before it is applied to an address.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConfigTemplate {
+    /// The `emailProvider id`, when given.
+    pub provider_id: Option<String>,
+    /// The provider's display name, when given.
+    pub provider_name: Option<String>,
+    /// The `domain` elements, lower case, in the file's order, without repeats.
+    pub domains: Vec<String>,
+    /// The outgoing SMTP servers in the file's order; an `Err` says why one is unusable.
+    pub servers: Vec<Result<ServerTemplate, String>>,
+    /// The https `documentation` (and `instruction`) links, in the file's order.
+    pub help_urls: Vec<String>,
+    /// The https page where access for mail programs is switched on (`enable visiturl`).
+    pub enable_url: Option<String>,
+    /// Whether the document has an `oAuth2` element (the provider offers OAuth2 sign-in).
+    pub oauth2: bool,
+}
+
+/// Reads a clientConfig v1.1 document without applying it to an address: the provider's
+/// domains, its outgoing servers as written, its links. [`parse`] applies the result to one
+/// address; the built-in catalogue is generated from it (`scripts/ispdb-import.sh`).
+pub fn parse_template(xml: &str) -> Result<ConfigTemplate, FetchFailure> {
     let doc = roxmltree::Document::parse(xml)
         .map_err(|e| FetchFailure::Malformed(format!("not XML: {e}")))?;
     let root = doc.root_element();
@@ -203,25 +273,52 @@ pub fn parse(xml: &str, addr: &EmailAddress) -> Result<ClientConfig, FetchFailur
             .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty())
     };
-    let mut out = ClientConfig {
+    let https = |u: &str| u.starts_with("https://");
+    let mut out = ConfigTemplate {
+        provider_id: provider
+            .attribute("id")
+            .map(|i| i.trim().to_owned())
+            .filter(|i| !i.is_empty()),
         provider_name: text_of(provider, "displayName"),
-        ..ClientConfig::default()
+        oauth2: root.children().any(|n| n.has_tag_name("oAuth2")),
+        ..ConfigTemplate::default()
     };
-    out.help_url = provider
+    for d in provider.children().filter(|n| n.has_tag_name("domain")) {
+        let Some(d) = d
+            .text()
+            .map(|t| t.trim().trim_end_matches('.').to_ascii_lowercase())
+        else {
+            continue;
+        };
+        if !d.is_empty() && !out.domains.contains(&d) {
+            out.domains.push(d);
+        }
+    }
+    for url in provider
         .children()
-        .filter(|n| n.has_tag_name("documentation"))
+        .filter(|n| n.has_tag_name("documentation") || n.has_tag_name("instruction"))
         .filter_map(|n| n.attribute("url"))
-        .find(|u| u.starts_with("https://"))
+        .map(str::trim)
+        .filter(|u| https(u))
+    {
+        if !out.help_urls.iter().any(|u| u == url) {
+            out.help_urls.push(url.to_owned());
+        }
+    }
+    out.enable_url = provider
+        .children()
+        .chain(root.children())
+        .filter(|n| n.has_tag_name("enable"))
+        .filter_map(|n| n.attribute("visiturl"))
+        .map(str::trim)
+        .find(|u| https(u))
         .map(str::to_owned);
-    let mut problems: Vec<String> = Vec::new();
     for server in provider
         .children()
         .filter(|n| n.has_tag_name("outgoingServer") && n.attribute("type") == Some("smtp"))
+        .take(MAX_SERVER_ELEMENTS)
     {
-        if out.servers.len() >= MAX_SERVERS {
-            break;
-        }
-        let host = text_of(server, "hostname").map(|h| substitute(&h, addr));
+        let host = text_of(server, "hostname");
         let port = text_of(server, "port").and_then(|p| p.parse::<u16>().ok());
         let security = match text_of(server, "socketType").as_deref() {
             Some("SSL") => Some(Security::Tls),
@@ -230,67 +327,112 @@ pub fn parse(xml: &str, addr: &EmailAddress) -> Result<ClientConfig, FetchFailur
             _ => None,
         };
         let (Some(host), Some(port), Some(security)) = (host, port, security) else {
-            problems.push("an outgoing server lacks a host name, port or socket type".to_owned());
+            out.servers.push(Err(
+                "an outgoing server lacks a host name, port or socket type".to_owned(),
+            ));
             continue;
         };
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        if port == 0 || !super::valid_host(&host) {
-            problems.push(format!("\"{host}\" port {port} is not a usable server"));
+        let host = lower_keeping_placeholders(host.trim_end_matches('.'));
+        if port == 0 {
+            out.servers.push(Err(format!(
+                "\"{host}\" port {port} is not a usable server"
+            )));
             continue;
         }
-        let auths: Vec<String> = server
-            .children()
-            .filter(|n| n.has_tag_name("authentication"))
-            .filter_map(|n| n.text())
-            .map(|t| t.trim().to_owned())
-            .collect();
-        let no_sign_in = !auths.is_empty()
-            && auths
-                .iter()
-                .all(|a| a == "none" || a == "client-IP-address");
-        let oauth_only = !auths.is_empty() && auths.iter().all(|a| a == "OAuth2");
-        let mut notes = Vec::new();
-        if oauth_only {
-            notes.push(PolicyNote {
-                kind: NoteKind::OauthOnly,
-                text: "This server only accepts sign-in through the provider's own web page \
-                       (OAuth); an app that asks for a password cannot use it."
-                    .to_owned(),
-            });
-        }
-        if no_sign_in {
-            notes.push(PolicyNote {
-                kind: NoteKind::Info,
-                text: "This server does not ask for a sign-in; it accepts mail from allowed \
-                       networks only."
-                    .to_owned(),
-            });
-        }
-        let username = if no_sign_in {
-            None
-        } else {
-            Some(
-                text_of(server, "username")
-                    .map(|u| substitute(&u, addr))
-                    .unwrap_or_else(|| addr.ascii()),
-            )
-        };
-        out.servers.push(OutgoingServer {
+        out.servers.push(Ok(ServerTemplate {
             host,
             port,
             security,
-            username,
-            notes,
-        });
-    }
-    if out.servers.is_empty() {
-        let why = problems
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| "it lists no outgoing (SMTP) server".to_owned());
-        return Err(FetchFailure::Malformed(why));
+            username: text_of(server, "username"),
+            auth: server
+                .children()
+                .filter(|n| n.has_tag_name("authentication"))
+                .filter_map(|n| n.text())
+                .map(|t| t.trim().to_owned())
+                .collect(),
+        }));
     }
     Ok(out)
+}
+
+impl ConfigTemplate {
+    /// The document applied to `addr`: placeholders substituted, hosts checked, at most
+    /// [`MAX_SERVERS`] usable servers; an error when none is usable.
+    pub fn for_address(&self, addr: &EmailAddress) -> Result<ClientConfig, FetchFailure> {
+        let mut out = ClientConfig {
+            provider_name: self.provider_name.clone(),
+            servers: Vec::new(),
+            help_url: self.help_urls.first().cloned(),
+        };
+        let mut problems: Vec<String> = Vec::new();
+        for server in &self.servers {
+            if out.servers.len() >= MAX_SERVERS {
+                break;
+            }
+            let t = match server {
+                Ok(t) => t,
+                Err(why) => {
+                    problems.push(why.clone());
+                    continue;
+                }
+            };
+            let host = substitute(&t.host, addr)
+                .trim_end_matches('.')
+                .to_ascii_lowercase();
+            if !super::valid_host(&host) {
+                problems.push(format!("\"{host}\" port {} is not a usable server", t.port));
+                continue;
+            }
+            let no_sign_in = t.no_sign_in();
+            let mut notes = Vec::new();
+            if t.oauth_only() {
+                notes.push(PolicyNote {
+                    kind: NoteKind::OauthOnly,
+                    text: "This server only accepts sign-in through the provider's own web page \
+                           (OAuth); an app that asks for a password cannot use it."
+                        .to_owned(),
+                });
+            }
+            if no_sign_in {
+                notes.push(PolicyNote {
+                    kind: NoteKind::Info,
+                    text: "This server does not ask for a sign-in; it accepts mail from allowed \
+                           networks only."
+                        .to_owned(),
+                });
+            }
+            let username = if no_sign_in {
+                None
+            } else {
+                Some(
+                    t.username
+                        .as_deref()
+                        .map(|u| substitute(u, addr))
+                        .unwrap_or_else(|| addr.ascii()),
+                )
+            };
+            out.servers.push(OutgoingServer {
+                host,
+                port: t.port,
+                security: t.security,
+                username,
+                notes,
+            });
+        }
+        if out.servers.is_empty() {
+            let why = problems
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| "it lists no outgoing (SMTP) server".to_owned());
+            return Err(FetchFailure::Malformed(why));
+        }
+        Ok(out)
+    }
+}
+
+/// Reads the outgoing SMTP servers of a clientConfig v1.1 document for `addr`.
+pub fn parse(xml: &str, addr: &EmailAddress) -> Result<ClientConfig, FetchFailure> {
+    parse_template(xml)?.for_address(addr)
 }
 
 #[cfg(test)]
@@ -340,6 +482,42 @@ mod tests {
         assert_eq!(c.servers[1].security, Security::Starttls);
         assert_eq!(c.servers[1].username.as_deref(), Some("jo@example.com"));
         assert_eq!(c.servers[1].notes[0].kind, NoteKind::OauthOnly);
+    }
+
+    #[test]
+    fn a_template_keeps_placeholders_domains_and_links() {
+        let xml = r#"<clientConfig version="1.1">
+  <emailProvider id="example.com">
+    <domain>Example.com</domain><domain>example.net.</domain><domain>example.com</domain>
+    <displayName>Example</displayName>
+    <outgoingServer type="smtp">
+      <hostname>SMTP.%EMAILDOMAIN%</hostname><port>587</port><socketType>STARTTLS</socketType>
+      <username>%EMAILLOCALPART%</username>
+      <authentication>OAuth2</authentication><authentication>password-cleartext</authentication>
+    </outgoingServer>
+    <outgoingServer type="smtp"><hostname>smtp.example.com</hostname></outgoingServer>
+    <documentation url="http://example.com/plain"/>
+    <instruction url="https://example.com/how"/>
+    <enable visiturl="https://example.com/enable"><instruction>Allow it</instruction></enable>
+  </emailProvider>
+  <oAuth2><issuer>login.example.com</issuer></oAuth2>
+</clientConfig>"#;
+        let t = parse_template(xml).unwrap();
+        assert_eq!(t.provider_id.as_deref(), Some("example.com"));
+        assert_eq!(t.domains, ["example.com", "example.net"]);
+        assert_eq!(t.help_urls, ["https://example.com/how"]);
+        assert_eq!(t.enable_url.as_deref(), Some("https://example.com/enable"));
+        assert!(t.oauth2);
+        let first = t.servers[0].as_ref().unwrap();
+        assert_eq!(first.host, "smtp.%EMAILDOMAIN%");
+        assert_eq!(first.username.as_deref(), Some("%EMAILLOCALPART%"));
+        assert!(first.offers_oauth2() && !first.oauth_only() && !first.no_sign_in());
+        assert!(t.servers[1].is_err());
+        let a = address::parse("Jo@Example.org").unwrap();
+        let c = t.for_address(&a).unwrap();
+        assert_eq!(c.servers.len(), 1);
+        assert_eq!(c.servers[0].host, "smtp.example.org");
+        assert_eq!(c.servers[0].username.as_deref(), Some("Jo"));
     }
 
     #[test]

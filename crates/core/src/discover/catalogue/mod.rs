@@ -10,8 +10,10 @@ use ts_rs::TS;
 use crate::error::UserError;
 use crate::ports::Security;
 
+pub mod ispdb;
+
 /// The catalogue file, reviewed by people; each entry names its source.
-pub const CATALOGUE_TOML: &str = include_str!("../../data/providers.toml");
+pub const CATALOGUE_TOML: &str = include_str!("../../../data/providers.toml");
 
 /// What sort of service a provider is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
