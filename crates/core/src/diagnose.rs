@@ -4,9 +4,9 @@
 //! — never words in the server's text, which are free-form and sometimes misleading (a
 //! banner that mentions "spam" says nothing about a certificate).
 
-use crate::check::{ServerInfo, Stage};
 use crate::net::NetFailure;
 use crate::ports::Security;
+use crate::report::{ServerInfo, Stage};
 use crate::settings::{CertException, SmtpSettings};
 use crate::smtp::Reply;
 use crate::tls::{CertProblem, TlsFailure, TlsInfo};

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::check::{Stage, Step};
 use crate::probe::{PortResult, ProbeCandidate};
+use crate::report::{Stage, Step};
 use crate::transcript::TranscriptLine;
 
 /// Something that happened during a check, a probe or a send.

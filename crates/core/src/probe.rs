@@ -10,7 +10,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use crate::check::{self, CheckOptions, Mode};
+use crate::check::{self, CheckOptions};
 use crate::error::UserError;
 use crate::observer::{Event, Observer};
 use crate::ports::Security;
@@ -206,7 +206,7 @@ pub async fn probe(
                 () = tokio::time::sleep(delay) => {}
             }
             let began = Instant::now();
-            let report = check::run(&settings, None, &copts, &(), Mode::Check).await;
+            let report = check::check(&settings, None, &copts, &()).await;
             (i, report, ms(began.elapsed()))
         });
     }

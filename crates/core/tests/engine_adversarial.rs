@@ -529,9 +529,10 @@ async fn unexpected_codes(flow: Flow, points: &[Point]) -> usize {
                 let (r, log) = case.run(pki).await;
                 runs.fetch_add(1, Ordering::Relaxed);
                 if point == Point::Quit {
+                    // QUIT is sent and its answer not awaited: the verdict does not wait.
                     let quit = r.steps.last().unwrap();
                     assert_eq!(quit.stage, Stage::Quit, "{name}");
-                    assert_eq!(quit.status, StepStatus::Warning, "{name}");
+                    assert_eq!(quit.status, StepStatus::Ok, "{name}");
                 }
                 // Encryption was asked for: a sign-in, if any, happened inside TLS.
                 let auth: Vec<bool> = log

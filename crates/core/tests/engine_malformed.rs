@@ -359,19 +359,21 @@ fn rank(s: Stage) -> usize {
 
 fn judge(name: &str, point: Point, flow: Flow, expect: Expect, r: &Report) {
     let stage = point.stage();
-    let quit_warned = || {
+    // The answer to QUIT is not awaited: whatever it is, the verdict is already known.
+    let quit_sent = || {
         r.verdict.code == V::Ok
+            && (flow == Flow::Check || r.sent.is_some())
             && r.steps
                 .last()
-                .is_some_and(|s| s.stage == Stage::Quit && s.status == StepStatus::Warning)
+                .is_some_and(|s| s.stage == Stage::Quit && s.status == StepStatus::Ok)
     };
     let ok = match expect {
+        _ if point == Point::Quit => quit_sent(),
         Expect::Tolerated => {
             r.verdict.code == V::Ok
                 && r.failed_stage().is_none()
                 && (flow == Flow::Check || r.sent.is_some())
         }
-        _ if point == Point::Quit && expect != Expect::Defined => quit_warned(),
         Expect::NotSmtp => r.verdict.code == V::NotSmtp && r.failed_stage() == Some(stage),
         Expect::Timeout if point == Point::Greeting => r.verdict.code == V::GreetingTimeout,
         Expect::Timeout => r.verdict.code == V::Timeout && r.failed_stage() == Some(stage),

@@ -229,6 +229,31 @@ async fn real_mismatch_in_both_directions_proposes_the_working_mode() {
 }
 
 #[tokio::test]
+async fn real_implicit_tls_port_checked_with_starttls_is_a_mismatch_before_the_greeting_bound() {
+    let Some(env) = Env::load() else { return };
+    let s = env.settings("PORTOLAN_TEST_SUBMISSIONS_PORT", Security::Starttls, false);
+    // The default greeting bound (10 s): a silent port is tried with encryption long before.
+    let o = CheckOptions {
+        command_timeout: Duration::from_secs(10),
+        ..env.opts()
+    };
+    let began = Instant::now();
+    let r = check(&s, None, &o, &()).await.unwrap();
+    assert_eq!(r.verdict.code, VerdictCode::SecurityMismatch, "{r:#?}");
+    assert_eq!(
+        r.verdict.fixes[0].settings_patch.as_ref().unwrap().security,
+        Some(Security::Tls)
+    );
+    assert_eq!(r.failed_stage(), Some(Stage::Greeting));
+    // Hang guard only (the figure is the benchmark's): well under the 10 s bound.
+    assert!(
+        began.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        began.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn real_closed_port_is_connection_refused() {
     let Some(env) = Env::load() else { return };
     let s = env.settings("PORTOLAN_TEST_CLOSED_PORT", Security::Starttls, false);

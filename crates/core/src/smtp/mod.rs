@@ -10,7 +10,9 @@
 //! engine speaks them here and keeps lettre for what it does well: building the message.
 
 pub mod conn;
+pub mod ehlo;
 pub mod reply;
 
 pub use conn::{Conn, SmtpError};
+pub use ehlo::Ehlo;
 pub use reply::{EnhancedCode, Reply};

@@ -1,41 +1,22 @@
-//! The test email: a fixed message built with lettre, sent over a checked session, with the
-//! server's final reply (its queue id) reported.
+//! The test email and its envelope: a fixed message built with lettre from the settings, and
+//! its transparency on the wire (RFC 5321 §4.5.2, leading dots doubled).
 
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::Message;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-use crate::check::{self, step_command, CheckOptions, Mode, Recorder, Report, Stage};
-use crate::diagnose::Failure;
 use crate::error::UserError;
-use crate::observer::Observer;
-use crate::sensitive::Password;
 use crate::settings::{validate_address, SmtpSettings};
-use crate::smtp::Conn;
 
 /// The test email's subject (fixed so it is easy to find and filter).
 pub const SUBJECT: &str = "Portolan test email";
 
-/// The server's acceptance of the test email.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SentInfo {
-    /// Where it was sent.
-    pub to: String,
-    /// The reply code (250).
-    pub code: u16,
-    /// The server's final reply, e.g. `250 2.0.0 Ok: queued as 4Fxyz`: the queue id there is
-    /// what a mail administrator needs to trace the message.
-    pub reply: String,
-}
-
 /// What to send: the envelope and the formatted message.
 #[derive(Debug, Clone)]
 pub struct SendPlan {
-    from: String,
-    to: String,
-    message: Vec<u8>,
+    pub(super) from: String,
+    pub(super) to: String,
+    pub(super) message: Vec<u8>,
 }
 
 impl SendPlan {
@@ -94,83 +75,9 @@ impl SendPlan {
     }
 }
 
-/// Checks `settings` and, when that works, sends the test email (to `to`, or to the sender).
-/// The report's `sent` holds the server's acceptance; its verdict says why it failed.
-pub async fn send_test(
-    settings: &SmtpSettings,
-    password: Option<&Password>,
-    to: Option<&str>,
-    opts: &CheckOptions,
-    observer: &dyn Observer,
-) -> Result<Report, UserError> {
-    // The settings' own fields first, so they are refused as in a check (invalid_settings).
-    settings.validate_for_user()?;
-    let plan = SendPlan::test_message(settings, to)?;
-    check::run(settings, password, opts, observer, Mode::Send(&plan)).await
-}
-
-/// MAIL FROM, RCPT TO, DATA over an established session.
-pub(crate) async fn transmit(
-    conn: &mut Conn,
-    rec: &mut Recorder<'_>,
-    plan: &SendPlan,
-) -> Result<SentInfo, Failure> {
-    let utf8 = !plan.from.is_ascii() || !plan.to.is_ascii();
-    let params = if utf8 && rec.server.as_ref().is_some_and(|s| s.smtputf8) {
-        " SMTPUTF8"
-    } else {
-        ""
-    };
-    for (stage, line) in [
-        (
-            Stage::MailFrom,
-            format!("MAIL FROM:<{}>{params}", plan.from),
-        ),
-        (Stage::RcptTo, format!("RCPT TO:<{}>", plan.to)),
-        (Stage::Data, "DATA".to_owned()),
-    ] {
-        rec.begin(stage);
-        let r = step_command(conn, rec, stage, &line).await?;
-        let want = if stage == Stage::Data { 354 } else { 250 };
-        if r.code != want && !(stage == Stage::RcptTo && r.code == 251) {
-            rec.fail(format!("The server answered {}", r.one_line()), None);
-            return Err(Failure::Reply { stage, reply: r });
-        }
-        if stage != Stage::Data {
-            rec.ok(format!("Accepted: {}", r.one_line()));
-        }
-    }
-    let body = dot_stuff(&plan.message);
-    rec.note(&format!("(the test message, {} bytes)", body.len()));
-    if let Err(e) = conn.write_raw(&body).await {
-        rec.fail("The connection broke while sending the message", None);
-        return Err(check::smtp_failure(Stage::Data, e));
-    }
-    let r = match conn.read_reply(rec).await {
-        Ok(r) => r,
-        Err(e) => {
-            rec.fail("No answer after the message", None);
-            return Err(check::smtp_failure(Stage::Data, e));
-        }
-    };
-    if r.code != 250 {
-        rec.fail(format!("The server answered {}", r.one_line()), None);
-        return Err(Failure::Reply {
-            stage: Stage::Data,
-            reply: r,
-        });
-    }
-    rec.ok(format!("Accepted for delivery: {}", r.one_line()));
-    Ok(SentInfo {
-        to: plan.to.clone(),
-        code: r.code,
-        reply: r.one_line(),
-    })
-}
-
 /// The message with CR LF line ends, leading dots doubled (RFC 5321 §4.5.2), and the final
 /// `.` line.
-fn dot_stuff(message: &[u8]) -> Vec<u8> {
+pub(super) fn dot_stuff(message: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(message.len() + 16);
     let text = String::from_utf8_lossy(message);
     for line in text.split('\n') {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::check::{Report, StepStatus};
+use super::{Report, StepStatus};
 use crate::transcript::Direction;
 
 /// The longest report text; a transcript is bounded already, this bounds everything else.
@@ -136,8 +136,8 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Stage, Step};
     use crate::ports::Security;
+    use crate::report::{Stage, Step};
     use crate::transcript::TranscriptLine;
     use crate::verdict::{Verdict, VerdictCode};
 
