@@ -55,7 +55,7 @@ pub fn typescript() -> String {
         crate::discover::catalogue::ServerEntry,
         crate::discover::catalogue::Provider,
         crate::discover::SourceKind,
-        crate::discover::Trust,
+        crate::discover::Confidence,
         crate::discover::Candidate,
         crate::discover::SourceStatus,
         crate::discover::SourceReport,

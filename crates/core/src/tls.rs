@@ -189,6 +189,26 @@ impl Trust {
             provider: provider(),
         })
     }
+
+    /// A rustls client configuration that trusts these authorities: the engine's provider
+    /// (ring), the safe default protocol versions, no client certificate. Used for SMTP and
+    /// for discovery's web requests alike.
+    pub fn client_config(&self) -> Result<ClientConfig, rustls::Error> {
+        self.config_verified_by(self.verifier.clone())
+    }
+
+    /// The same configuration, with `verifier` making the decision (the handshake wraps the
+    /// trust's own verifier to capture what the server presented).
+    fn config_verified_by(
+        &self,
+        verifier: Arc<dyn ServerCertVerifier>,
+    ) -> Result<ClientConfig, rustls::Error> {
+        Ok(ClientConfig::builder_with_provider(self.provider.clone())
+            .with_safe_default_protocol_versions()?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth())
+    }
 }
 
 /// What the verifier saw, kept for the report even when the handshake fails.
@@ -327,13 +347,8 @@ pub async fn handshake(
         captured: captured.clone(),
         pinned_sha256,
     };
-    let config = match ClientConfig::builder_with_provider(trust.provider.clone())
-        .with_safe_default_protocol_versions()
-    {
-        Ok(b) => b
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier))
-            .with_no_client_auth(),
+    let config = match trust.config_verified_by(Arc::new(verifier)) {
+        Ok(c) => c,
         Err(e) => return (Err(TlsFailure::Other(e.to_string())), None),
     };
     let name = match server_name(host) {

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use discover_support::{client_config, pki, web, Page, Routes, Zone};
 use portolan_core::discover::{
-    discover, DiscoverEvent, DiscoverOptions, EgressKind, HostProber, ProbeFuture, ProbeOutcome,
-    SourceKind, SourceStatus, Trust,
+    discover, Confidence, DiscoverEvent, DiscoverOptions, EgressKind, HostProber, ProbeFuture,
+    ProbeOutcome, SourceKind, SourceStatus,
 };
 use portolan_core::ports::Security;
 
@@ -183,8 +183,13 @@ async fn https_autoconfig_is_proposed_and_the_address_is_not_sent_by_default() {
     let d = discover("bob@ac.test", &o, &()).await.unwrap();
     let best = &d.candidates[0];
     assert_eq!(
-        (best.host.as_str(), best.port, best.source, best.trust),
-        ("smtp.ac.test", 465, SourceKind::Autoconfig, Trust::High)
+        (best.host.as_str(), best.port, best.source, best.confidence),
+        (
+            "smtp.ac.test",
+            465,
+            SourceKind::Autoconfig,
+            Confidence::High
+        )
     );
     assert_eq!(best.origin, "published by your domain");
     assert_eq!(best.username.as_deref(), Some("bob@ac.test"));
@@ -329,7 +334,7 @@ async fn http_fallback_is_used_only_when_https_fails_and_is_marked_less_trusted(
     let d = discover("carol@plain.test", &o, &()).await.unwrap();
     let best = &d.candidates[0];
     assert_eq!(best.source, SourceKind::AutoconfigHttp);
-    assert_eq!(best.trust, Trust::Low);
+    assert_eq!(best.confidence, Confidence::Low);
     assert_eq!(best.username.as_deref(), Some("carol"));
     assert!(best.origin.contains("less trusted"));
     assert!(d.left_computer.iter().any(|e| e.kind == EgressKind::Http));

@@ -30,7 +30,7 @@ describe("the address step", () => {
             provider_name: "Gmail",
             notes: [{ kind: "app_password", text: "Gmail needs an app password." }],
             help_url: null,
-            trust: "high",
+            confidence: "high",
             confirmed: false,
           },
         ],

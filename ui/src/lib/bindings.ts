@@ -574,7 +574,7 @@ notes: Array<PolicyNote>, };
 
 export type SourceKind = "catalogue" | "autoconfig" | "well_known" | "srv" | "ispdb" | "mx" | "autoconfig_http" | "guess";
 
-export type Trust = "high" | "normal" | "low";
+export type Confidence = "high" | "normal" | "low";
 
 export type Candidate = { 
 /**
@@ -626,9 +626,9 @@ notes: Array<PolicyNote>,
  */
 help_url: string | null, 
 /**
- * How far it can be trusted before it is checked.
+ * How far it can be relied on before it is checked.
  */
-trust: Trust, 
+confidence: Confidence, 
 /**
  * True when a probe saw an SMTP server answer there (no password sent).
  */

@@ -2,7 +2,8 @@
 //! own order within a source, unencrypted servers last; one entry per (host, port, security)
 //! that remembers every source that proposed it.
 
-use super::{Candidate, Security, SourceKind};
+use super::model::{Candidate, SourceKind};
+use crate::ports::Security;
 
 /// Sorts and merges the candidates; stable, so each source's own order is kept.
 pub fn rank(mut all: Vec<Candidate>) -> Vec<Candidate> {
@@ -64,25 +65,10 @@ fn guess_order(c: &Candidate) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::Trust;
+    use crate::discover::Confidence;
 
     fn cand(host: &str, port: u16, security: Security, source: SourceKind) -> Candidate {
-        Candidate {
-            host: host.to_owned(),
-            port,
-            security,
-            username: None,
-            username_hint: None,
-            source,
-            origin: source.origin().to_owned(),
-            also_from: vec![],
-            provider_id: None,
-            provider_name: None,
-            notes: vec![],
-            help_url: None,
-            trust: Trust::Normal,
-            confirmed: false,
-        }
+        Candidate::new(host, port, security, source, Confidence::Normal)
     }
 
     #[test]
