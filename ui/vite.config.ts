@@ -18,5 +18,8 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
+    // A whole journey through jsdom takes ~1 s alone but over 5 s (Vitest's default limit)
+    // on a 2-core machine that is also compiling; the limit guards against hangs, not speed.
+    testTimeout: 30_000,
   },
 });
