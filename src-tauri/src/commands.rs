@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use portolan_core::check::{CheckOptions, Report};
 use portolan_core::discover::{DiscoverEvent, DiscoverOptions, Discovery};
-use portolan_core::error::UserError;
+use portolan_core::error::{ErrorCode, UserError};
 use portolan_core::export::{CopyOutcome, ExportInput, Exported, FormatId, FormatInfo};
 use portolan_core::observer::{Event, Observer};
 use portolan_core::ports::PortGuide;
@@ -70,7 +70,7 @@ pub async fn discover(
     if let Some(path) = std::env::var_os("PORTOLAN_CA_FILE").filter(|p| !p.is_empty()) {
         opts.extra_ca_pem = Some(std::fs::read(&path).map_err(|e| {
             UserError::new(
-                "ca_file_unreadable",
+                ErrorCode::CaFileUnreadable,
                 format!("The extra certificate file could not be read ({e})."),
                 "Check the path in PORTOLAN_CA_FILE, or unset it.",
             )
@@ -358,7 +358,7 @@ pub fn copy_report(report: Report, app: AppHandle) -> Result<(), UserError> {
 fn copy_to_clipboard(app: &AppHandle, text: String) -> Result<(), UserError> {
     app.clipboard().write_text(text).map_err(|e| {
         UserError::new(
-            "clipboard_failed",
+            ErrorCode::ClipboardFailed,
             format!("Portolan could not put the text on the clipboard ({e})."),
             "Try again. If it keeps failing, close other apps that may be holding the \
              clipboard.",

@@ -21,6 +21,7 @@ pub fn typescript() -> String {
     declare!(
         &cfg,
         out,
+        crate::error::ErrorCode,
         crate::error::UserError,
         crate::ports::Security,
         crate::ports::PortInfo,
@@ -64,6 +65,7 @@ pub fn typescript() -> String {
         crate::discover::Discovery,
         crate::discover::DiscoverEvent,
         crate::profiles::Profile,
+        crate::profiles::NoticeCode,
         crate::profiles::ProfileNotice,
         crate::profiles::ProfileList,
         crate::profiles::DeleteOutcome,

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use crate::check::{self, CheckOptions};
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::observer::{Event, Observer};
 use crate::ports::Security;
 use crate::settings::SmtpSettings;
@@ -164,10 +164,10 @@ pub async fn probe(
     observer: &dyn Observer,
 ) -> Result<ProbeReport, UserError> {
     crate::settings::validate_host(host)
-        .map_err(|m| UserError::new("invalid_settings", m, "Correct the server name."))?;
+        .map_err(|m| UserError::new(ErrorCode::InvalidSettings, m, "Correct the server name."))?;
     if candidates.iter().any(|c| c.port == 0) {
         return Err(UserError::new(
-            "invalid_settings",
+            ErrorCode::InvalidSettings,
             "A port to try is 0, which no server listens on.",
             "Give ports from 1 to 65535, such as 587:starttls, or leave the ports out to try \
              the usual ones.",

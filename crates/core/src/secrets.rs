@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use keyring_core::{CredentialStore, Entry};
 
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::sensitive::Sensitive;
 
 /// The keychain service name of every Portolan entry.
@@ -70,15 +70,15 @@ fn unavailable_message() -> &'static str {
 
 impl SecretError {
     /// The stable code the UI and scripts switch on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SecretError::Unavailable => "keychain_unavailable",
-            SecretError::Locked => "keychain_locked",
-            SecretError::PromptDismissed => "keychain_prompt_dismissed",
-            SecretError::AccessDenied => "keychain_access_denied",
-            SecretError::NotFound => "keychain_entry_not_found",
-            SecretError::Invalid(_) => "keychain_invalid_value",
-            SecretError::Failed(_) => "keychain_failed",
+            SecretError::Unavailable => ErrorCode::KeychainUnavailable,
+            SecretError::Locked => ErrorCode::KeychainLocked,
+            SecretError::PromptDismissed => ErrorCode::KeychainPromptDismissed,
+            SecretError::AccessDenied => ErrorCode::KeychainAccessDenied,
+            SecretError::NotFound => ErrorCode::KeychainEntryNotFound,
+            SecretError::Invalid(_) => ErrorCode::KeychainInvalidValue,
+            SecretError::Failed(_) => ErrorCode::KeychainFailed,
         }
     }
 
@@ -535,7 +535,7 @@ mod tests {
     fn empty_and_oversized_passwords_are_refused_with_a_sentence() {
         let k = Keychain::mock();
         let e = k.set_password("p", &pw("")).unwrap_err();
-        assert_eq!(e.code(), "keychain_invalid_value");
+        assert_eq!(e.code(), ErrorCode::KeychainInvalidValue);
         let long = "x".repeat(MAX_PASSWORD_LEN + 1);
         let e = k.set_password("p", &pw(&long)).unwrap_err();
         assert!(e.to_string().contains("longer than"), "{e}");
@@ -553,7 +553,7 @@ mod tests {
         let e = k.get_password("p").unwrap_err();
         assert_eq!(e, SecretError::AccessDenied);
         let user: UserError = e.into();
-        assert_eq!(user.code, "keychain_access_denied");
+        assert_eq!(user.code, ErrorCode::KeychainAccessDenied);
         assert!(!user.hint.is_empty());
         // The error is consumed: the next call works again.
         assert_eq!(k.get_password("p").unwrap().expose(), "secret-canary");

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::ports::Security;
 
 /// The longest host name DNS allows.
@@ -118,7 +118,7 @@ impl SmtpSettings {
                 .collect::<Vec<_>>()
                 .join(" ");
             UserError::new(
-                "invalid_settings",
+                ErrorCode::InvalidSettings,
                 message,
                 "Correct the field and try again.",
             )

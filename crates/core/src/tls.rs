@@ -16,7 +16,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use ts_rs::TS;
 
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::settings::CertException;
 
 /// Issuer words of products that intercept encrypted connections (antivirus, company
@@ -150,7 +150,7 @@ impl Trust {
                 provider: provider(),
             }),
             Err(e) => Err(UserError::new(
-                "trust_store_unavailable",
+                ErrorCode::TrustStoreUnavailable,
                 format!("This computer's list of trusted certificate authorities could not be read ({e})."),
                 "Install the system's CA certificates (on Debian/Ubuntu: the ca-certificates package), then try again.",
             )),
@@ -161,7 +161,7 @@ impl Trust {
     pub fn with_extra_ca_file(path: &Path) -> Result<Self, UserError> {
         let bad = |why: String| {
             UserError::new(
-                "ca_file_invalid",
+                ErrorCode::CaFileInvalid,
                 format!("The CA file {} could not be used: {why}.", path.display()),
                 "Give a PEM file that contains one or more certificates (-----BEGIN CERTIFICATE-----).",
             )
@@ -174,16 +174,16 @@ impl Trust {
     pub fn with_extra_ca_pem(pem: &[u8]) -> Result<Self, UserError> {
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
             .collect::<Result<_, _>>()
-            .map_err(|e| UserError::new("ca_file_invalid", e.to_string(), ""))?;
+            .map_err(|e| UserError::new(ErrorCode::CaFileInvalid, e.to_string(), ""))?;
         if certs.is_empty() {
             return Err(UserError::new(
-                "ca_file_invalid",
+                ErrorCode::CaFileInvalid,
                 "it contains no certificate",
                 "",
             ));
         }
         let v = rustls_platform_verifier::Verifier::new_with_extra_roots(certs, provider())
-            .map_err(|e| UserError::new("ca_file_invalid", e.to_string(), ""))?;
+            .map_err(|e| UserError::new(ErrorCode::CaFileInvalid, e.to_string(), ""))?;
         Ok(Self {
             verifier: Arc::new(v),
             provider: provider(),

@@ -68,7 +68,7 @@ async fn invalid_address_is_refused_before_any_network_traffic() {
     let dns = Zone::default().serve().await;
     for bad in ["no-at-sign", "a@b.test\r\nx", "a b@c.test", "@x.test"] {
         let err = discover(bad, &opts(dns.addr), &()).await.unwrap_err();
-        assert_eq!(err.code, "invalid_address");
+        assert_eq!(err.code, portolan_core::error::ErrorCode::InvalidAddress);
     }
     assert!(dns.queries.lock().unwrap().is_empty());
 }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine as _;
+use portolan_core::error::ErrorCode;
 use portolan_core::export::{self, ExportInput, Exported, FormatId, PASSWORD_PLACEHOLDER};
 use portolan_core::ports::Security;
 use portolan_core::sensitive::Sensitive;
@@ -243,7 +244,7 @@ proptest! {
                     }
                 }
                 Err(e) => {
-                    prop_assert_eq!(e.code(), "export_not_representable");
+                    prop_assert_eq!(e.code(), ErrorCode::ExportNotRepresentable);
                     prop_assert!(e.to_string().contains("password"), "{}", e);
                 }
             }
@@ -583,6 +584,6 @@ fn asking_for_the_password_without_one_is_a_sentence() {
     let mut inp = input("X", "me@example.com", "unused");
     inp.password = None;
     let e = export::export(FormatId::Env, &inp, true).unwrap_err();
-    assert_eq!(e.code(), "export_no_password");
+    assert_eq!(e.code(), ErrorCode::ExportNoPassword);
     assert!(e.to_string().contains("no saved password"), "{e}");
 }

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use portolan_core::error::ErrorCode;
 use portolan_core::ports::Security;
-use portolan_core::profiles::{self, ProfileStore, SaveRequest, FILE_NAME};
+use portolan_core::profiles::{self, NoticeCode, ProfileStore, SaveRequest, FILE_NAME};
 use portolan_core::secrets::Keychain;
 use portolan_core::sensitive::Sensitive;
 use portolan_core::settings::SmtpSettings;
@@ -73,7 +74,7 @@ fn save_rename_duplicate_delete_keep_file_and_keychain_in_step() {
 
     // Same name again (ignoring case) is refused with a sentence.
     let e = profiles::save_profile(&store, &k, req("work", None)).unwrap_err();
-    assert_eq!(e.code, "profile_duplicate_name");
+    assert_eq!(e.code, ErrorCode::ProfileDuplicateName);
     assert!(e.message.contains("already exists"), "{}", e.message);
 
     // Update without a password keeps the saved one.
@@ -109,7 +110,7 @@ fn a_refused_password_saves_nothing() {
     let store = ProfileStore::new(&dir);
     let k = Keychain::mock();
     let e = profiles::save_profile(&store, &k, req("Work", Some(""))).unwrap_err();
-    assert_eq!(e.code, "keychain_invalid_value");
+    assert_eq!(e.code, ErrorCode::KeychainInvalidValue);
     assert!(e.message.contains("was not saved"), "{}", e.message);
     assert!(store.list().unwrap().profiles.is_empty());
 }
@@ -121,12 +122,12 @@ fn invalid_names_and_settings_are_refused_before_writing() {
     let k = Keychain::mock();
     for name in ["", "   ", "a\nb", "tab\there", &"x".repeat(101)] {
         let e = profiles::save_profile(&store, &k, req(name, None)).unwrap_err();
-        assert_eq!(e.code, "profile_invalid_name", "{name:?}");
+        assert_eq!(e.code, ErrorCode::ProfileInvalidName, "{name:?}");
     }
     let mut bad = req("Bad", None);
     bad.settings.host = "smtp example.com".into();
     let e = profiles::save_profile(&store, &k, bad).unwrap_err();
-    assert_eq!(e.code, "invalid_settings");
+    assert_eq!(e.code, ErrorCode::InvalidSettings);
     assert!(!dir.join(FILE_NAME).exists());
 }
 
@@ -150,7 +151,7 @@ fn a_damaged_file_is_set_aside_with_a_notice_and_the_app_starts_clean() {
         assert!(list.profiles.is_empty());
         assert_eq!(list.notices.len(), 1, "{garbage:?}");
         let n = &list.notices[0];
-        assert_eq!(n.code, "profiles_file_damaged");
+        assert_eq!(n.code, NoticeCode::ProfilesFileDamaged);
         let kept = PathBuf::from(n.kept_at.as_ref().unwrap());
         assert!(kept.starts_with(&dir));
         assert!(kept
@@ -177,7 +178,7 @@ fn a_file_from_a_newer_portolan_is_kept_aside_not_overwritten() {
     let newer = br#"{"schema_version":7,"profiles":[],"future":true}"#;
     std::fs::write(dir.join(FILE_NAME), newer).unwrap();
     let list = ProfileStore::new(&dir).list().unwrap();
-    assert_eq!(list.notices[0].code, "profiles_file_newer");
+    assert_eq!(list.notices[0].code, NoticeCode::ProfilesFileNewer);
     let kept = list.notices[0].kept_at.clone().unwrap();
     assert_eq!(std::fs::read(kept).unwrap(), newer);
 }
@@ -197,7 +198,7 @@ fn the_unversioned_format_migrates_and_the_original_is_kept() {
     assert_eq!(p.settings.port, 465);
     assert_eq!(p.settings.security, Security::Tls);
     assert!(!p.id.is_empty());
-    assert_eq!(list.notices[0].code, "profiles_migrated");
+    assert_eq!(list.notices[0].code, NoticeCode::ProfilesMigrated);
     let kept = list.notices[0].kept_at.clone().unwrap();
     assert_eq!(std::fs::read_to_string(kept).unwrap(), v0);
     assert_eq!(names_in_file(&dir.join(FILE_NAME)), ["Old"]);

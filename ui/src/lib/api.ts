@@ -3,6 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   DiscoverEvent,
   Discovery,
+  ErrorCode,
   Event,
   PortGuide,
   ProbeReport,
@@ -182,7 +183,8 @@ export function asUserError(e: unknown): UserError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const o = e as Partial<UserError>;
     return {
-      code: String(o.code),
+      // The shell serialises a Rust `ErrorCode`, so the string is one of its names.
+      code: String(o.code) as ErrorCode,
       message: String(o.message),
       hint: typeof o.hint === "string" ? o.hint : "",
     };

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use portolan_core::check::{CheckOptions, Report, Stage, StepStatus};
-use portolan_core::error::UserError;
+use portolan_core::error::{ErrorCode, UserError};
 use portolan_core::observer::Event;
 use portolan_core::ports::Security;
 use portolan_core::profiles::{Profile, ProfileStore};
@@ -177,7 +177,7 @@ pub fn read_password(user: Option<&str>, stdin: bool) -> Result<Option<Password>
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map_err(|e| {
             UserError::new(
-                "password_unreadable",
+                ErrorCode::PasswordUnreadable,
                 format!("The password could not be read from standard input ({e})."),
                 "Pipe the password on the first line, e.g. from your password manager.",
             )
@@ -191,7 +191,7 @@ pub fn read_password(user: Option<&str>, stdin: bool) -> Result<Option<Password>
     if std::io::stdin().is_terminal() {
         let pw = rpassword::prompt_password(format!("Password for {user}: ")).map_err(|e| {
             UserError::new(
-                "password_unreadable",
+                ErrorCode::PasswordUnreadable,
                 format!("The password could not be read ({e})."),
                 "Use --password-stdin or the PORTOLAN_PASSWORD variable instead.",
             )
@@ -244,7 +244,7 @@ pub fn validate_settings(settings: &SmtpSettings, profile: Option<&str>) -> Resu
             ),
             None => "Correct the option and run the command again.".to_owned(),
         };
-        UserError::new("invalid_settings", message, hint)
+        UserError::new(ErrorCode::InvalidSettings, message, hint)
     })
 }
 
@@ -252,7 +252,7 @@ pub fn validate_settings(settings: &SmtpSettings, profile: Option<&str>) -> Resu
 pub fn timeout(secs: f64) -> Result<Duration, UserError> {
     if !(secs.is_finite() && secs > 0.0 && secs <= 3600.0) {
         return Err(UserError::new(
-            "invalid_timeout",
+            ErrorCode::InvalidTimeout,
             format!("The timeout {secs} is not usable."),
             "Give a number of seconds between 0.1 and 3600, e.g. --timeout 30.",
         ));
@@ -266,7 +266,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, UserError> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| UserError::new("internal", format!("Could not start ({e})."), ""))
+        .map_err(|e| UserError::new(ErrorCode::Internal, format!("Could not start ({e})."), ""))
 }
 
 /// Cancels `token` on Ctrl-C.

@@ -11,7 +11,7 @@ use portolan_core::discover::probe_adapter::EngineProber;
 use portolan_core::discover::{
     discover, DiscoverEvent, DiscoverOptions, Discovery, EgressKind, SourceStatus,
 };
-use portolan_core::error::UserError;
+use portolan_core::error::{ErrorCode, UserError};
 use portolan_core::ports::Security;
 use portolan_core::tls::Trust;
 
@@ -81,7 +81,7 @@ fn parse_pair(s: &str) -> Result<(u16, Security), String> {
 fn options(args: &Args) -> Result<DiscoverOptions, UserError> {
     if !(args.budget.is_finite() && args.budget > 0.0 && args.budget <= 120.0) {
         return Err(UserError::new(
-            "invalid_option",
+            ErrorCode::InvalidOption,
             "The time budget must be between 0 and 120 seconds.",
             "Try --budget 8.",
         ));
@@ -101,7 +101,7 @@ fn options(args: &Args) -> Result<DiscoverOptions, UserError> {
     } else if let Some(u) = &args.ispdb_url {
         if !(u.starts_with("https://") || u.starts_with("http://")) {
             return Err(UserError::new(
-                "invalid_option",
+                ErrorCode::InvalidOption,
                 format!("\"{u}\" is not a web address."),
                 "Give a URL starting with https://.",
             ));
@@ -116,7 +116,7 @@ fn options(args: &Args) -> Result<DiscoverOptions, UserError> {
         let trust = Trust::with_extra_ca_file(path)?;
         let pem = std::fs::read(path).map_err(|e| {
             UserError::new(
-                "ca_file_invalid",
+                ErrorCode::CaFileInvalid,
                 format!("The CA file {} could not be read ({e}).", path.display()),
                 "Check the file name.",
             )

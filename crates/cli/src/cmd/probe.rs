@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use portolan_core::error::UserError;
+use portolan_core::error::{ErrorCode, UserError};
 use portolan_core::observer::Event;
 use portolan_core::ports::Security;
 use portolan_core::probe::{default_candidates, PortState, ProbeCandidate, ProbeOptions};
@@ -83,7 +83,7 @@ pub fn run(args: Args) -> ExitCode {
     // Refused before anything is printed or sent, like check's and send's options.
     if let Err(m) = portolan_core::settings::validate_host(&args.host) {
         let e = UserError::new(
-            "invalid_settings",
+            ErrorCode::InvalidSettings,
             format!("HOST: {m}"),
             "Correct the server name and run the command again.",
         );

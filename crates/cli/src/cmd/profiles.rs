@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use portolan_core::error::UserError;
+use portolan_core::error::{ErrorCode, UserError};
 use portolan_core::export::{ExportInput, FormatId};
 use portolan_core::ports::Security;
 use portolan_core::profiles::{self, Profile, ProfileStore, SaveRequest};
@@ -142,14 +142,17 @@ fn failed(e: &UserError) -> ExitCode {
     if !e.hint.is_empty() {
         eprintln!("  {}", e.hint);
     }
-    let code = if e.code.starts_with("keychain_") {
-        3
-    } else if e.code == "profiles_io" || e.code == "profiles_no_config_dir" {
-        4
-    } else if e.code == "internal" {
-        70
-    } else {
-        2
+    let code = match e.code {
+        ErrorCode::KeychainUnavailable
+        | ErrorCode::KeychainLocked
+        | ErrorCode::KeychainPromptDismissed
+        | ErrorCode::KeychainAccessDenied
+        | ErrorCode::KeychainEntryNotFound
+        | ErrorCode::KeychainInvalidValue
+        | ErrorCode::KeychainFailed => 3,
+        ErrorCode::ProfilesIo | ErrorCode::ProfilesNoConfigDir => 4,
+        ErrorCode::Internal => 70,
+        _ => 2,
     };
     ExitCode::from(code)
 }
@@ -162,8 +165,13 @@ fn print_notices(store: &ProfileStore) {
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<(), UserError> {
-    let s = serde_json::to_string_pretty(value)
-        .map_err(|e| UserError::new("internal", format!("Could not write JSON ({e})."), ""))?;
+    let s = serde_json::to_string_pretty(value).map_err(|e| {
+        UserError::new(
+            ErrorCode::Internal,
+            format!("Could not write JSON ({e})."),
+            "",
+        )
+    })?;
     outln!("{s}");
     Ok(())
 }
@@ -427,7 +435,7 @@ fn read_import(path: &PathBuf) -> Result<String, UserError> {
     let mut bytes = Vec::new();
     let unreadable = |e: std::io::Error| {
         UserError::new(
-            "import_unreadable",
+            ErrorCode::ImportUnreadable,
             format!("{} could not be read ({e}).", path.display()),
             "Check the file's name and that you can open it.",
         )
@@ -445,7 +453,7 @@ fn read_import(path: &PathBuf) -> Result<String, UserError> {
     }
     String::from_utf8(bytes).map_err(|_| {
         UserError::new(
-            "import_invalid",
+            ErrorCode::ImportInvalid,
             format!("{} is not a text file.", path.display()),
             "Choose the .json file Portolan exported.",
         )

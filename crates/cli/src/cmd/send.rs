@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use portolan_core::error::UserError;
+use portolan_core::error::{ErrorCode, UserError};
 
 use super::check::{
     cancel_on_ctrl_c, fail, finish, live_printer, runtime, validate_settings, ServerArgs,
@@ -30,7 +30,7 @@ pub fn run(args: Args) -> ExitCode {
             && !a.user.as_deref().is_some_and(|u| u.contains('@'))
         {
             return Err(UserError::new(
-                "missing_from",
+                ErrorCode::MissingFrom,
                 "The test email needs a sender address.",
                 "Give --from you@example.com (or sign in with --user set to your address).",
             ));
@@ -39,7 +39,7 @@ pub fn run(args: Args) -> ExitCode {
         if let Some(to) = &args.to {
             portolan_core::settings::validate_address("recipient address", to).map_err(|m| {
                 UserError::new(
-                    "invalid_address",
+                    ErrorCode::InvalidAddress,
                     format!("--to: {m}"),
                     "Correct the option and run the command again.",
                 )

@@ -2,7 +2,7 @@
 //! or control characters, parts within the SMTP limits (RFC 5321 §4.5.3.1), and the domain
 //! turned into its ASCII (punycode) form so IDN domains can be looked up.
 
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 
 /// Longest local part SMTP allows, in octets (RFC 5321 §4.5.3.1.1).
 const MAX_LOCAL: usize = 64;
@@ -35,7 +35,7 @@ impl EmailAddress {
 }
 
 fn invalid(message: impl Into<String>, hint: impl Into<String>) -> UserError {
-    UserError::new("invalid_address", message, hint)
+    UserError::new(ErrorCode::InvalidAddress, message, hint)
 }
 
 /// Checks an address and splits it; nothing is looked up on the network.
@@ -150,6 +150,7 @@ pub fn parse(input: &str) -> Result<EmailAddress, UserError> {
 #[cfg(test)]
 mod tests {
     use super::parse;
+    use crate::error::ErrorCode;
 
     #[test]
     fn plain_address_is_split_and_lower_cased() {
@@ -185,7 +186,7 @@ mod tests {
             "a\u{0}lice@example.com",
         ] {
             let err = parse(bad).unwrap_err();
-            assert_eq!(err.code, "invalid_address", "{bad:?}");
+            assert_eq!(err.code, ErrorCode::InvalidAddress, "{bad:?}");
             assert!(!err.message.is_empty() && !err.hint.is_empty());
         }
     }
@@ -195,8 +196,14 @@ mod tests {
         let long_local = format!("{}@example.com", "a".repeat(65));
         assert!(parse(&long_local).unwrap_err().message.contains("64"));
         let long_label = format!("a@{}.com", "b".repeat(64));
-        assert_eq!(parse(&long_label).unwrap_err().code, "invalid_address");
+        assert_eq!(
+            parse(&long_label).unwrap_err().code,
+            ErrorCode::InvalidAddress
+        );
         let long_domain = format!("a@{}com", "b.".repeat(130));
-        assert_eq!(parse(&long_domain).unwrap_err().code, "invalid_address");
+        assert_eq!(
+            parse(&long_domain).unwrap_err().code,
+            ErrorCode::InvalidAddress
+        );
     }
 }

@@ -18,7 +18,7 @@ mod system;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::ports::Security;
 use crate::sensitive::Sensitive;
 use crate::settings::{FieldError, SmtpSettings};
@@ -370,11 +370,11 @@ fn join_fields(errs: &[FieldError]) -> String {
 
 impl ExportError {
     /// The stable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ExportError::InvalidSettings(_) => "invalid_settings",
-            ExportError::NoPassword => "export_no_password",
-            ExportError::NotRepresentable { .. } => "export_not_representable",
+            ExportError::InvalidSettings(_) => ErrorCode::InvalidSettings,
+            ExportError::NoPassword => ErrorCode::ExportNoPassword,
+            ExportError::NotRepresentable { .. } => ErrorCode::ExportNotRepresentable,
         }
     }
 

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{Ctx, Unwritable};
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::profiles::validate_name;
 use crate::secrets::MAX_PASSWORD_LEN;
 use crate::sensitive::Sensitive;
@@ -336,7 +336,7 @@ impl std::error::Error for ImportError {}
 impl From<ImportError> for UserError {
     fn from(e: ImportError) -> Self {
         UserError::new(
-            "import_invalid",
+            ErrorCode::ImportInvalid,
             e.to_string(),
             "Export the profile again from Portolan and import that file, or correct the \
              fields named above.",

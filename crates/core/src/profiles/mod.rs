@@ -13,7 +13,7 @@ mod store;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::settings::{FieldError, SmtpSettings};
 
 pub use ops::{
@@ -46,11 +46,24 @@ pub struct Profile {
     pub updated: String,
 }
 
+/// The stable codes of the notices about the profiles file; on the wire each is its snake_case
+/// name. A code is never renamed, only added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeCode {
+    /// The file was damaged and set aside; the list starts empty.
+    ProfilesFileDamaged,
+    /// The file was written by a newer Portolan and set aside.
+    ProfilesFileNewer,
+    /// The file was updated to the current format; the old one is kept.
+    ProfilesMigrated,
+}
+
 /// Something the user must be told about their saved profiles (a file set aside, migrated).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ProfileNotice {
-    /// Stable code: `profiles_file_damaged`, `profiles_file_newer`, `profiles_migrated`.
-    pub code: String,
+    /// Stable; the UI and scripts switch on it.
+    pub code: NoticeCode,
     /// What happened, in plain words.
     pub message: String,
     /// Where the old file was kept, if it was moved or copied.
@@ -117,17 +130,17 @@ fn join_fields(errs: &[FieldError]) -> String {
 
 impl ProfileError {
     /// The stable code the UI and scripts switch on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ProfileError::NoConfigDir => "profiles_no_config_dir",
-            ProfileError::Io { .. } => "profiles_io",
-            ProfileError::NotFound(_) => "profile_not_found",
-            ProfileError::Ambiguous(_) => "profile_ambiguous",
-            ProfileError::InvalidName(_) => "profile_invalid_name",
-            ProfileError::DuplicateName(_) => "profile_duplicate_name",
-            ProfileError::IdTaken(_) => "profile_id_taken",
-            ProfileError::InvalidSettings(_) => "invalid_settings",
-            ProfileError::TooMany => "profiles_too_many",
+            ProfileError::NoConfigDir => ErrorCode::ProfilesNoConfigDir,
+            ProfileError::Io { .. } => ErrorCode::ProfilesIo,
+            ProfileError::NotFound(_) => ErrorCode::ProfileNotFound,
+            ProfileError::Ambiguous(_) => ErrorCode::ProfileAmbiguous,
+            ProfileError::InvalidName(_) => ErrorCode::ProfileInvalidName,
+            ProfileError::DuplicateName(_) => ErrorCode::ProfileDuplicateName,
+            ProfileError::IdTaken(_) => ErrorCode::ProfileIdTaken,
+            ProfileError::InvalidSettings(_) => ErrorCode::InvalidSettings,
+            ProfileError::TooMany => ErrorCode::ProfilesTooMany,
         }
     }
 

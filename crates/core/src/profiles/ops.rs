@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{new_id, validate_name, Profile, ProfileError, ProfileStore};
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::secrets::{Keychain, SecretError};
 use crate::sensitive::Sensitive;
 use crate::settings::SmtpSettings;
@@ -213,7 +213,7 @@ where
 /// What a caller says when blocking profile work stopped with a panic.
 pub fn interrupted() -> UserError {
     UserError::new(
-        "internal",
+        ErrorCode::Internal,
         "The profile operation stopped unexpectedly.",
         "Try again. If it happens again, copy a report for support.",
     )
@@ -232,7 +232,7 @@ pub fn import_profile(
     let mut attempt = 1;
     loop {
         match save_profile(store, keychain, req.clone()) {
-            Err(e) if e.code == "profile_duplicate_name" && attempt < 50 => {
+            Err(e) if e.code == ErrorCode::ProfileDuplicateName && attempt < 50 => {
                 let suffix = match attempt {
                     1 => " (imported)".to_owned(),
                     n => format!(" (imported {n})"),
@@ -267,6 +267,6 @@ mod panic_tests {
             .unwrap_err();
         let shown = format!("{err:?} {}", serde_json::to_string(&err).unwrap());
         assert!(!shown.contains("canary"), "{shown}");
-        assert_eq!(err.code, "internal");
+        assert_eq!(err.code, ErrorCode::Internal);
     }
 }

@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use super::file::{self, Lock, ReadOutcome};
 use super::{
-    new_id, now_rfc3339, validate_name, Profile, ProfileError, ProfileList, ProfileNotice,
-    MAX_NAME_LEN, MAX_PROFILES,
+    new_id, now_rfc3339, validate_name, NoticeCode, Profile, ProfileError, ProfileList,
+    ProfileNotice, MAX_NAME_LEN, MAX_PROFILES,
 };
 use crate::settings::SmtpSettings;
 
@@ -317,7 +317,7 @@ impl ProfileStore {
             let kept = file::copy_aside(&path, &format!("v{version}-backup"))?;
             self.write_locked(&doc.profiles)?;
             self.notify(ProfileNotice {
-                code: "profiles_migrated".into(),
+                code: NoticeCode::ProfilesMigrated,
                 message: format!(
                     "Portolan updated your saved profiles to its current format. The previous \
                      file is kept as {}.",
@@ -332,7 +332,7 @@ impl ProfileStore {
     fn set_aside_damaged(&self, why: &str) -> Result<Vec<Profile>, ProfileError> {
         let kept = file::set_aside(&self.path(), "damaged")?;
         self.notify(ProfileNotice {
-            code: "profiles_file_damaged".into(),
+            code: NoticeCode::ProfilesFileDamaged,
             message: format!(
                 "Portolan could not read your saved profiles because the file is damaged \
                  ({why}). It kept the file as {} and started with an empty list; nothing was \
@@ -347,7 +347,7 @@ impl ProfileStore {
     fn set_aside_newer(&self, version: u32) -> Result<Vec<Profile>, ProfileError> {
         let kept = file::set_aside(&self.path(), &format!("v{version}"))?;
         self.notify(ProfileNotice {
-            code: "profiles_file_newer".into(),
+            code: NoticeCode::ProfilesFileNewer,
             message: format!(
                 "Your saved profiles were written by a newer version of Portolan (file format \
                  {version}; this version reads up to {SCHEMA_VERSION}). Portolan kept that \

@@ -5,7 +5,7 @@ use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::Message;
 
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::settings::{validate_address, SmtpSettings};
 
 /// The test email's subject (fixed so it is easy to find and filter).
@@ -23,8 +23,13 @@ impl SendPlan {
     /// The fixed test message from `settings.from` to `to` (default: the sender itself).
     /// Refuses line breaks and NUL in every single-line field before anything is sent.
     pub fn test_message(settings: &SmtpSettings, to: Option<&str>) -> Result<Self, UserError> {
-        let bad =
-            |m: String| UserError::new("invalid_address", m, "Correct the address and try again.");
+        let bad = |m: String| {
+            UserError::new(
+                ErrorCode::InvalidAddress,
+                m,
+                "Correct the address and try again.",
+            )
+        };
         // Validated as typed: a line break at either end is refused, not trimmed away.
         let to = to.unwrap_or(&settings.from);
         validate_address("recipient address", to).map_err(bad)?;
@@ -127,7 +132,7 @@ mod tests {
             "b@ex\nample.com",
         ] {
             let err = SendPlan::test_message(&settings(), Some(to)).unwrap_err();
-            assert_eq!(err.code, "invalid_address");
+            assert_eq!(err.code, ErrorCode::InvalidAddress);
         }
         let mut s = settings();
         s.from = "a@example.com\r\nBcc: x@evil".into();

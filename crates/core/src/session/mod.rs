@@ -23,7 +23,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::diagnose::{self, Context, Failure};
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::observer::Observer;
 use crate::ports::Security;
 use crate::recorder::{Recorder, Silent};
@@ -183,7 +183,7 @@ where
 fn validate_ehlo_name(name: &str) -> Result<(), UserError> {
     let bad = |m: String| {
         UserError::new(
-            "invalid_settings",
+            ErrorCode::InvalidSettings,
             m,
             "Leave the EHLO name unset, or give this computer's name, such as \
              laptop.example.com.",

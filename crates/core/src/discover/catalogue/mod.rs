@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 use crate::ports::Security;
 
 pub mod ispdb;
@@ -163,7 +163,7 @@ pub fn providers() -> Result<&'static [Provider], UserError> {
     match CACHE.get_or_init(|| parse(CATALOGUE_TOML)) {
         Ok(list) => Ok(list),
         Err(e) => Err(UserError::new(
-            "catalogue_damaged",
+            ErrorCode::CatalogueDamaged,
             format!("The built-in provider list could not be read: {e}"),
             "Reinstall Portolan; meanwhile the other ways of finding settings still work.",
         )),
