@@ -1,105 +1,64 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! The built-in provider catalogue is checked as a whole: every entry parses, names a valid
-//! host, a sane port with matching security, an https help link and where its facts came from.
+//! The built-in provider catalogue as a whole: the ISPDB data and Portolan's own layer merge
+//! without a fault, every fact names its source and whether it was verified, each corrected
+//! fact stays corrected, and every ISPDB domain is found offline.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
-use portolan_core::discover::catalogue::{self, ProviderKind, UsernameRule};
+use portolan_core::discover::address;
+use portolan_core::discover::catalogue::{self, ispdb, FactOrigin, Provider, ProviderKind};
+use portolan_core::discover::{discover, DiscoverOptions};
 use portolan_core::ports::Security;
 
-fn valid_host(h: &str) -> bool {
-    if h.parse::<std::net::IpAddr>().is_ok() {
-        return true;
-    }
-    h.len() <= 253
-        && h.contains('.')
-        && h.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
+fn servers(p: &Provider) -> Vec<(&str, u16, Security)> {
+    p.servers
+        .iter()
+        .map(|s| (s.host.as_str(), s.port, s.security))
+        .collect()
 }
 
 #[test]
 fn catalogue_file_is_valid() {
-    let list = catalogue::parse(catalogue::CATALOGUE_TOML).expect("the catalogue parses");
-    let mut ids = HashSet::new();
-    let mut domains = HashSet::new();
-    for p in &list {
-        assert!(ids.insert(p.id.clone()), "duplicate id {}", p.id);
-        assert!(
-            p.id.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-            "{}",
-            p.id
-        );
-        assert!(!p.name.trim().is_empty(), "{}", p.id);
-        assert!(
-            p.help.starts_with("https://"),
-            "{}: help link must be https",
-            p.id
-        );
-        assert!(
-            !p.source.trim().is_empty(),
-            "{}: say where the facts come from",
-            p.id
-        );
-        assert!(!p.servers.is_empty(), "{}: no server", p.id);
+    let c = catalogue::build(ispdb::ISPDB_JSON, catalogue::CATALOGUE_TOML)
+        .expect("the ISPDB data and providers.toml merge");
+    let problems = c.audit();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let mut domains = BTreeSet::new();
+    for p in &c.providers {
         for d in &p.domains {
-            assert!(valid_host(d), "{}: bad domain {d}", p.id);
+            let owner = catalogue::by_domain(d).unwrap();
             assert!(
-                domains.insert(d.clone()),
-                "{}: domain {d} listed twice",
-                p.id
-            );
-        }
-        for m in &p.mx {
-            assert!(valid_host(m), "{}: bad MX pattern {m}", p.id);
-        }
-        for s in &p.servers {
-            assert!(valid_host(&s.host), "{}: bad host {}", p.id, s.host);
-            assert!(
-                [25, 465, 587, 1025, 2465, 2525, 2587, 8025, 8465].contains(&s.port),
-                "{}: unusual port {}",
+                owner.id == p.id
+                    || c.overridden_domains
+                        .iter()
+                        .any(|(dom, _, by)| dom == d && *by == owner.id),
+                "{d} is listed by {} but found as {}",
                 p.id,
-                s.port
+                owner.id
             );
-            match s.port {
-                465 | 2465 | 8465 => assert_eq!(s.security, Security::Tls, "{} {}", p.id, s.port),
-                587 | 2525 | 2587 | 8025 | 1025 => {
-                    assert_eq!(s.security, Security::Starttls, "{} {}", p.id, s.port)
-                }
-                _ => {}
-            }
-            assert_ne!(s.security, Security::None, "{}: unencrypted server", p.id);
-            if s.host.parse::<std::net::IpAddr>().is_ok() {
-                assert_eq!(
-                    p.kind,
-                    ProviderKind::Bridge,
-                    "{}: IP only for a bridge",
-                    p.id
-                );
-            }
+            domains.insert(d.clone());
         }
-        match p.username {
-            UsernameRule::Literal => assert!(
-                p.username_value.as_deref().is_some_and(|v| !v.is_empty()),
-                "{}: literal user name missing",
-                p.id
-            ),
-            UsernameRule::FromService => assert!(
-                p.username_hint.as_deref().is_some_and(|v| !v.is_empty()),
-                "{}: say where the user name is found",
-                p.id
-            ),
-            _ => {}
-        }
-        for n in &p.notes {
-            assert!(n.text.len() > 20, "{}: note too short", p.id);
-        }
+    }
+    let facts: Vec<_> = c.facts().collect();
+    let verified = facts.iter().filter(|(_, f)| f.verified).count();
+    let own = facts
+        .iter()
+        .filter(|(_, f)| f.origin == FactOrigin::Portolan)
+        .count();
+    eprintln!(
+        "catalogue: {} providers ({} sending services), {} domains; {} facts with a source, {} verified, {} of them Portolan's own",
+        c.providers.len(),
+        c.providers
+            .iter()
+            .filter(|p| p.kind == ProviderKind::SendingService)
+            .count(),
+        domains.len(),
+        facts.len(),
+        verified,
+        own
+    );
+    for (d, from, to) in &c.overridden_domains {
+        eprintln!("catalogue: {d} is {to}'s, not {from}'s as the ISPDB says");
     }
 }
 
@@ -111,11 +70,15 @@ fn catalogue_covers_the_required_providers() {
         "outlook-com",
         "microsoft-365",
         "yahoo",
+        "yahoo-japan",
         "aol",
         "icloud",
+        "icloud-custom-domain",
         "zoho",
         "zoho-eu",
         "zoho-in",
+        "zoho-jp",
+        "zoho-organisation",
         "fastmail",
         "gmx-de",
         "gmx-com",
@@ -124,6 +87,7 @@ fn catalogue_covers_the_required_providers() {
         "yandex",
         "mail-ru",
         "proton-bridge",
+        "proton-business",
         "ionos-de",
         "ovh",
         "godaddy",
@@ -140,23 +104,111 @@ fn catalogue_covers_the_required_providers() {
         "sparkpost",
         "resend",
         "mailtrap",
+        "mailtrap-bulk",
         "elastic-email",
         "smtp2go",
+        "zeptomail",
     ] {
         assert!(catalogue::by_id(id).is_some(), "missing provider {id}");
     }
     let proton = catalogue::by_id("proton-bridge").unwrap();
-    assert_eq!(proton.servers[0].host, "127.0.0.1");
-    assert_eq!(proton.servers[0].port, 1025);
-    assert_eq!(proton.servers[0].security, Security::Starttls);
-    let sendgrid = catalogue::by_id("sendgrid").unwrap();
-    assert_eq!(sendgrid.username_value.as_deref(), Some("apikey"));
+    assert_eq!(servers(proton), [("127.0.0.1", 1025, Security::Starttls)]);
+    assert_eq!(
+        catalogue::by_id("sendgrid")
+            .unwrap()
+            .username_value
+            .as_deref(),
+        Some("apikey")
+    );
 }
 
+/// The major providers the catalogue lacked, found by an address at each (most through the
+/// ISPDB), with the host its documentation names.
 #[test]
-fn catalogue_reports_how_many_entries_are_verified() {
-    let list = catalogue::providers().unwrap();
-    let verified = list.iter().filter(|p| p.verified).count();
-    eprintln!("catalogue: {verified} of {} entries verified", list.len());
-    assert!(verified > 0);
+fn major_providers_are_found_by_their_domains() {
+    for (domain, host) in [
+        ("qq.com", "smtp.qq.com"),
+        ("163.com", "smtp.163.com"),
+        ("126.com", "smtp.126.com"),
+        ("yeah.net", "smtp.yeah.net"),
+        ("orange.fr", "smtp.orange.fr"),
+        ("free.fr", "smtp.free.fr"),
+        ("t-online.de", "securesmtp.t-online.de"),
+        ("libero.it", "smtp.libero.it"),
+        ("comcast.net", "smtp.comcast.net"),
+        ("att.net", "outbound.att.net"),
+        ("seznam.cz", "smtp.seznam.cz"),
+        ("naver.com", "smtp.naver.com"),
+        ("rediffmail.com", "smtp.rediffmail.com"),
+        ("yahoo.co.jp", "smtp.mail.yahoo.co.jp"),
+        ("posteo.de", "posteo.de"),
+        ("laposte.net", "smtp.laposte.net"),
+        ("sfr.fr", "smtp.sfr.fr"),
+        ("btinternet.com", "mail.btinternet.com"),
+        ("virgilio.it", "out.virgilio.it"),
+        ("wp.pl", "smtp.wp.pl"),
+        ("onet.pl", "smtp.poczta.onet.pl"),
+        ("o2.pl", "poczta.o2.pl"),
+        ("rambler.ru", "smtp.rambler.ru"),
+        ("daum.net", "smtp.daum.net"),
+    ] {
+        let p = catalogue::by_domain(domain).unwrap_or_else(|| panic!("{domain} not found"));
+        assert_eq!(p.servers[0].host, host, "{domain}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offline discovery for every ISPDB domain.
+
+/// Every domain of the ISPDB is found without the network and yields the SMTP host its
+/// documentation names: the ISPDB's first server, or the one Portolan's own layer documents
+/// instead (with its reason).
+#[tokio::test]
+async fn every_ispdb_domain_is_found_offline_with_its_documented_host() {
+    let data = ispdb::parse(ispdb::ISPDB_JSON).unwrap();
+    let opts = DiscoverOptions {
+        offline: true,
+        ..DiscoverOptions::default()
+    };
+    let (mut checked, mut corrected) = (0, 0);
+    for file in &data.providers {
+        for domain in &file.domains {
+            let typed = format!("someone@{domain}");
+            let addr = address::parse(&typed).unwrap();
+            let d = discover(&typed, &opts, &())
+                .await
+                .unwrap_or_else(|e| panic!("{typed}: {}", e.message));
+            assert!(d.left_computer.is_empty(), "{typed}: {:?}", d.left_computer);
+            assert!(!d.candidates.is_empty(), "{typed}: nothing found offline");
+            let p = catalogue::by_domain(domain).unwrap();
+            let documented =
+                if p.ispdb.as_deref() == Some(file.file.as_str()) && p.servers_replaced.is_none() {
+                    autoconfig_host(&file.servers[0].host, &addr)
+                } else {
+                    // The own layer documents other servers, or the domain as another provider's.
+                    corrected += 1;
+                    assert!(
+                        p.servers_replaced.as_deref().is_some_and(|w| !w.is_empty())
+                            || p.ispdb.as_deref() != Some(file.file.as_str()),
+                        "{typed}: corrected without a reason"
+                    );
+                    p.servers_for(&addr)[0].host.clone()
+                };
+            let hosts: Vec<&str> = d.candidates.iter().map(|c| c.host.as_str()).collect();
+            assert!(
+                hosts.contains(&documented.as_str()),
+                "{typed}: {documented} not in {hosts:?}"
+            );
+            assert_eq!(d.candidates[0].provider_id.as_deref(), Some(p.id.as_str()));
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, data.source.domains);
+    eprintln!(
+        "offline discovery: {checked} ISPDB domains found, {corrected} with a server Portolan's own layer documents instead"
+    );
+}
+
+fn autoconfig_host(host: &str, addr: &address::EmailAddress) -> String {
+    portolan_core::discover::autoconfig::substitute(host, addr).to_ascii_lowercase()
 }

@@ -492,9 +492,30 @@ after_ms: number, };
 
 export type ProviderKind = "mailbox" | "sending_service" | "bridge";
 
-export type UsernameRule = "address" | "local_part" | "literal" | "from_service";
+export type UsernameRule = "address" | "local_part" | "literal" | "from_service" | "pattern";
 
 export type NoteKind = "app_password" | "oauth_only" | "admin_enable_smtp_auth" | "api_key" | "enable_in_settings" | "bridge" | "paid_plan" | "info";
+
+export type FactOrigin = "ispdb" | "portolan";
+
+export type FactSource = { 
+/**
+ * The documentation page (https): the provider's, or the ISPDB file at its commit.
+ */
+url: string, 
+/**
+ * When the fact was read there (YYYY-MM-DD).
+ */
+read: string, 
+/**
+ * Whether the fact was confirmed against the source; if not, it is shown as what is
+ * usually so.
+ */
+verified: boolean, 
+/**
+ * Whose fact it is.
+ */
+origin: FactOrigin, };
 
 export type PolicyNote = { 
 /**
@@ -502,13 +523,52 @@ export type PolicyNote = {
  */
 kind: NoteKind, 
 /**
- * The rule in plain words, with what to do.
+ * The rule in plain words, with what to do (and "Usually" or the date where they apply).
  */
-text: string, };
+text: string, 
+/**
+ * The provider's https page where the user acts on it (e.g. makes an app password).
+ */
+link?: string, 
+/**
+ * The date of the provider's statement the note relies on (YYYY-MM-DD).
+ */
+as_of?: string, 
+/**
+ * Where the note comes from, when it is the catalogue's.
+ */
+source?: FactSource, };
+
+export type Note = { 
+/**
+ * What sort of rule this is.
+ */
+kind: NoteKind, 
+/**
+ * The rule as the catalogue states it.
+ */
+text: string, 
+/**
+ * The https page where the user acts on it.
+ */
+link: string | null, 
+/**
+ * The date of the statement the note relies on (YYYY-MM-DD).
+ */
+as_of: string | null, 
+/**
+ * The day the rule takes or took effect (YYYY-MM-DD).
+ */
+deadline: string | null, 
+/**
+ * Where it comes from.
+ */
+source: FactSource, };
 
 export type ServerEntry = { 
 /**
- * Host name (or loopback IP for a bridge).
+ * Host name (or loopback IP for a bridge); may hold the ISPDB's `%EMAILDOMAIN%`, filled
+ * in by [`Provider::servers_for`].
  */
 host: string, 
 /**
@@ -518,11 +578,15 @@ port: number,
 /**
  * How the connection is protected.
  */
-security: Security, };
+security: Security, 
+/**
+ * Where it comes from.
+ */
+source: FactSource, };
 
 export type Provider = { 
 /**
- * Stable identifier.
+ * Stable identifier: the own layer's id, or the ISPDB file's name (e.g. `qq.com`).
  */
 id: string, 
 /**
@@ -538,33 +602,46 @@ kind: ProviderKind,
  */
 domains: Array<string>, 
 /**
- * Suffixes of the most-preferred MX host that mean this provider.
+ * Suffixes of the most-preferred MX host that mean this provider (the own layer's; the
+ * ISPDB's domains count as MX suffixes too, as in Thunderbird).
  */
 mx: Array<string>, 
 /**
- * The provider's page with these settings.
+ * The provider's https page with these settings.
  */
-help: string, 
+help: string | null, 
 /**
- * Where the facts come from.
+ * Whether the help link is the right page: the link itself, when it was read, verified.
  */
-source: string, 
+help_source: FactSource | null, 
 /**
- * Whether the facts were checked against the provider's documentation.
+ * Where the name, kind, domains and MX suffixes come from.
  */
-verified: boolean, 
+source: FactSource, 
+/**
+ * The ISPDB file the entry comes from or completes.
+ */
+ispdb: string | null, 
 /**
  * How to write the user name.
  */
 username: UsernameRule, 
 /**
- * The fixed user name, for [`UsernameRule::Literal`].
+ * The fixed user name ([`UsernameRule::Literal`]) or pattern ([`UsernameRule::Pattern`]).
  */
-username_value?: string, 
+username_value: string | null, 
 /**
  * Where to find the user name, for [`UsernameRule::FromService`].
  */
-username_hint?: string, 
+username_hint: string | null, 
+/**
+ * The https page where the credentials are made.
+ */
+username_link: string | null, 
+/**
+ * Where the user-name rule comes from.
+ */
+username_source: FactSource, 
 /**
  * Servers in the provider's order of preference.
  */
@@ -572,7 +649,15 @@ servers: Array<ServerEntry>,
 /**
  * Rules shown before the password is typed.
  */
-notes: Array<PolicyNote>, };
+notes: Array<Note>, 
+/**
+ * Whether the provider offers OAuth2 sign-in (from the ISPDB).
+ */
+oauth2: boolean, 
+/**
+ * Why the own layer replaced the ISPDB's servers, when it did.
+ */
+servers_replaced: string | null, };
 
 export type SourceKind = "catalogue" | "autoconfig" | "well_known" | "srv" | "ispdb" | "mx" | "autoconfig_http" | "guess";
 

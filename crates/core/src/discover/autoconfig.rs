@@ -307,7 +307,6 @@ pub fn parse_template(xml: &str) -> Result<ConfigTemplate, FetchFailure> {
     }
     out.enable_url = provider
         .children()
-        .chain(root.children())
         .filter(|n| n.has_tag_name("enable"))
         .filter_map(|n| n.attribute("visiturl"))
         .map(str::trim)
@@ -386,20 +385,18 @@ impl ConfigTemplate {
             let no_sign_in = t.no_sign_in();
             let mut notes = Vec::new();
             if t.oauth_only() {
-                notes.push(PolicyNote {
-                    kind: NoteKind::OauthOnly,
-                    text: "This server only accepts sign-in through the provider's own web page \
-                           (OAuth); an app that asks for a password cannot use it."
-                        .to_owned(),
-                });
+                notes.push(PolicyNote::new(
+                    NoteKind::OauthOnly,
+                    "This server only accepts sign-in through the provider's own web page \
+                           (OAuth); an app that asks for a password cannot use it.",
+                ));
             }
             if no_sign_in {
-                notes.push(PolicyNote {
-                    kind: NoteKind::Info,
-                    text: "This server does not ask for a sign-in; it accepts mail from allowed \
-                           networks only."
-                        .to_owned(),
-                });
+                notes.push(PolicyNote::new(
+                    NoteKind::Info,
+                    "This server does not ask for a sign-in; it accepts mail from allowed \
+                           networks only.",
+                ));
             }
             let username = if no_sign_in {
                 None

@@ -67,16 +67,10 @@ pub(crate) fn from_config(
         .map(|srv| {
             let mut notes = srv.notes;
             if source == SourceKind::AutoconfigHttp {
-                notes.push(PolicyNote {
-                    kind: NoteKind::Info,
-                    text: "These settings were fetched without encryption, so someone on the network could have changed them. Check the server name before you type your password.".to_owned(),
-                });
+                notes.push(PolicyNote::new(NoteKind::Info, "These settings were fetched without encryption, so someone on the network could have changed them. Check the server name before you type your password."));
             }
             if srv.security == Security::None {
-                notes.push(PolicyNote {
-                    kind: NoteKind::Info,
-                    text: "This server is published without encryption: a password sent to it could be read on the way.".to_owned(),
-                });
+                notes.push(PolicyNote::new(NoteKind::Info, "This server is published without encryption: a password sent to it could be read on the way."));
             }
             Candidate {
                 username: srv.username,

@@ -88,10 +88,7 @@ async fn guess_one(ctx: &Ctx, name: &str) -> Result<Vec<ProbeOutcome>, LookupFai
 fn guessed(ctx: &Ctx, host: &str, port: u16, security: Security) -> Candidate {
     Candidate {
         username: Some(ctx.addr.ascii()),
-        notes: vec![PolicyNote {
-            kind: NoteKind::Info,
-            text: "Nobody published this server: Portolan found it by trying, and a mail server answered there. The user name is usually your full address.".to_owned(),
-        }],
+        notes: vec![PolicyNote::new(NoteKind::Info, "Nobody published this server: Portolan found it by trying, and a mail server answered there. The user name is usually your full address.")],
         confirmed: true,
         ..Candidate::new(host, port, security, SourceKind::Guess, Confidence::Normal)
     }

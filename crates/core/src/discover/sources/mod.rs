@@ -52,22 +52,34 @@ pub(crate) struct Ctx {
     pub(crate) tx: Tx,
 }
 
-/// Candidates of a catalogue provider (matched by domain, or by MX).
+/// Candidates of a catalogue provider (matched by domain, or by MX): its servers for this
+/// address, with its notes in the core's words. A server the provider's documentation does not
+/// confirm is proposed with less confidence and a note saying it is what is usually used.
 pub(crate) fn from_provider(
     p: &Provider,
     source: SourceKind,
     addr: &EmailAddress,
 ) -> Vec<Candidate> {
-    p.servers
+    let notes = p.policy_notes();
+    p.servers_for(addr)
         .iter()
-        .map(|s| Candidate {
-            username: p.username_for(&addr.local, &addr.ascii()),
-            username_hint: p.username_hint.clone(),
-            provider_id: Some(p.id.clone()),
-            provider_name: Some(p.name.clone()),
-            notes: p.notes.clone(),
-            help_url: Some(p.help.clone()),
-            ..Candidate::new(s.host.clone(), s.port, s.security, source, Confidence::High)
+        .map(|s| {
+            let confidence = if s.source.verified {
+                Confidence::High
+            } else {
+                Confidence::Normal
+            };
+            let mut notes = notes.clone();
+            notes.extend(p.server_notes(s));
+            Candidate {
+                username: p.username_for(addr),
+                username_hint: p.username_words(),
+                provider_id: Some(p.id.clone()),
+                provider_name: Some(p.name.clone()),
+                notes,
+                help_url: p.help.clone(),
+                ..Candidate::new(s.host.clone(), s.port, s.security, source, confidence)
+            }
         })
         .collect()
 }
