@@ -28,6 +28,9 @@ icons:
 package:
 	bash scripts/package.sh
 
-## The desktop app's figures: cold start, idle memory, .deb size (after make package).
+## The figures: the engine's (check vs swaks on loopback and at 100 ms round-trip time, the
+## probe; needs root) and the desktop app's (cold start, idle memory, .deb size; after make
+## package).
 bench:
+	bash scripts/bench-engine.sh
 	bash scripts/bench-app.sh
