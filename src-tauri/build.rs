@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "port_guide",
     "discover",
+    "check_address",
     "check",
     "send_test",
     "probe",

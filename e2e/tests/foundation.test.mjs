@@ -32,7 +32,8 @@ test("a bad address gets a plain-words message before anything is sent", async (
   await (await browser.$("button[type=submit]")).click();
   const problem = await browser.$("#address-problem");
   await problem.waitForDisplayed({ timeout: 5000 });
-  assert.match(await problem.getText(), /needs an @/);
+  // The engine's own check and words, the same discovery and the CLI use.
+  assert.match(await problem.getText(), /has no @/);
 });
 
 test("the port guide shows the core's words, the same the CLI prints", async () => {

@@ -1,5 +1,6 @@
-//! The commands the window may call, each a thin wrapper over the core. Progress goes back
-//! through a `Channel<Event>`; errors cross as `{ code, message, hint }`.
+//! The commands the window may call, each a thin wrapper over the core. Each takes one
+//! argument struct from `portolan_core::requests` (typed in TypeScript by the bindings);
+//! progress goes back through a `Channel<Event>`; errors cross as `{ code, message, hint }`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -7,14 +8,18 @@ use std::sync::Arc;
 use portolan_core::check::{CheckOptions, Report};
 use portolan_core::discover::{DiscoverEvent, DiscoverOptions, Discovery};
 use portolan_core::error::{ErrorCode, UserError};
-use portolan_core::export::{CopyOutcome, ExportInput, Exported, FormatId, FormatInfo};
+use portolan_core::export::{CopyOutcome, ExportInput, Exported, FormatGroupInfo};
 use portolan_core::observer::{Event, Observer};
 use portolan_core::ports::PortGuide;
 use portolan_core::probe::{ProbeOptions, ProbeReport};
-use portolan_core::profiles::{DeleteOutcome, Profile, ProfileList, ProfileStore, SaveRequest};
+use portolan_core::profiles::{DeleteOutcome, Profile, ProfileListing, ProfileStore, SaveRequest};
+use portolan_core::requests::{
+    AddressArgs, CancelArgs, CheckArgs, CopyReportArgs, DiscoverArgs, ExportCopyArgs,
+    ExportPreviewArgs, ImportArgs, ProbeArgs, ProfileDeleteArgs, ProfileDuplicateArgs,
+    ProfileRenameArgs, ProfileSaveArgs, SendTestArgs,
+};
 use portolan_core::secrets::Keychain;
-use portolan_core::sensitive::{Password, Sensitive};
-use portolan_core::settings::SmtpSettings;
+use portolan_core::sensitive::Password;
 use portolan_core::tls::Trust;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -49,8 +54,13 @@ fn trust() -> Result<Option<Trust>, UserError> {
     }
 }
 
-fn password(p: Option<String>) -> Option<Password> {
-    p.filter(|s| !s.is_empty()).map(Password::from)
+/// A typed password, or none when the field was left empty.
+fn password(p: Option<Password>) -> Option<Password> {
+    p.filter(|s| !s.expose().is_empty())
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.filter(|v| !v.trim().is_empty())
 }
 
 /// The port guide of DESIGN.md §4, the same words `portolan ports` prints.
@@ -63,7 +73,7 @@ pub fn port_guide() -> PortGuide {
 /// then common names confirmed by a probe. Only the domain leaves the computer.
 #[tauri::command]
 pub async fn discover(
-    address: String,
+    args: DiscoverArgs,
     on_event: Channel<DiscoverEvent>,
 ) -> Result<Discovery, UserError> {
     let mut opts = DiscoverOptions::default();
@@ -76,21 +86,31 @@ pub async fn discover(
             )
         })?);
     }
-    portolan_core::discover::discover(&address, &opts, &DiscoverChannel(on_event)).await
+    portolan_core::discover::discover(&args.address, &opts, &DiscoverChannel(on_event)).await
+}
+
+/// Whether `address` is one Portolan can work with; the same check discovery and the settings
+/// make, so the first screen refuses exactly what the later ones would.
+#[tauri::command]
+pub fn check_address(args: AddressArgs) -> Result<(), UserError> {
+    portolan_core::discover::address::parse(&args.address).map(|_| ())
 }
 
 /// Checks `settings` step by step, streaming each step. The password is the one typed, or else
 /// the saved profile's from the keychain (a re-check), or none.
 #[tauri::command]
 pub async fn check(
-    settings: SmtpSettings,
-    password: Option<String>,
-    profile_id: Option<String>,
-    request_id: String,
+    args: CheckArgs,
     on_event: Channel<Event>,
     running: State<'_, Running>,
     saved: State<'_, Saved>,
 ) -> Result<Report, UserError> {
+    let CheckArgs {
+        settings,
+        password,
+        profile_id,
+        request_id,
+    } = args;
     let password = saved.password_for(password, profile_id).await?;
     let ticket = running.start(&request_id);
     let opts = CheckOptions {
@@ -110,17 +130,19 @@ pub async fn check(
 /// Sends the test email (to `to`, or to the sender itself) after the same checks; the password
 /// is found as for `check`.
 #[tauri::command]
-#[allow(clippy::too_many_arguments)] // each argument is a named field of the window's call
 pub async fn send_test(
-    settings: SmtpSettings,
-    password: Option<String>,
-    profile_id: Option<String>,
-    to: Option<String>,
-    request_id: String,
+    args: SendTestArgs,
     on_event: Channel<Event>,
     running: State<'_, Running>,
     saved: State<'_, Saved>,
 ) -> Result<Report, UserError> {
+    let SendTestArgs {
+        settings,
+        password,
+        profile_id,
+        to,
+        request_id,
+    } = args;
     let password = saved.password_for(password, profile_id).await?;
     let ticket = running.start(&request_id);
     let opts = CheckOptions {
@@ -128,7 +150,7 @@ pub async fn send_test(
         cancel: ticket.token.clone(),
         ..Default::default()
     };
-    let to = to.filter(|t| !t.trim().is_empty());
+    let to = non_empty(to);
     portolan_core::send::send_test(
         &settings,
         password.as_ref(),
@@ -142,25 +164,25 @@ pub async fn send_test(
 /// Tries the usual ports on `host` (no password), reporting each as it answers.
 #[tauri::command]
 pub async fn probe(
-    host: String,
-    request_id: String,
+    args: ProbeArgs,
     on_event: Channel<Event>,
     running: State<'_, Running>,
 ) -> Result<ProbeReport, UserError> {
-    let ticket = running.start(&request_id);
+    let ticket = running.start(&args.request_id);
     let opts = ProbeOptions {
         trust: trust()?,
         cancel: ticket.token.clone(),
         ..Default::default()
     };
     let candidates = portolan_core::probe::default_candidates();
-    portolan_core::probe::probe(host.trim(), &candidates, &opts, &ChannelObserver(on_event)).await
+    let host = args.host.trim();
+    portolan_core::probe::probe(host, &candidates, &opts, &ChannelObserver(on_event)).await
 }
 
 /// Stops the operation `request_id` at once; true if it was running.
 #[tauri::command]
-pub fn cancel(request_id: String, running: State<'_, Running>) -> bool {
-    running.cancel(&request_id)
+pub fn cancel(args: CancelArgs, running: State<'_, Running>) -> bool {
+    running.cancel(&args.request_id)
 }
 
 /// Where saved profiles and their passwords live: the profiles file in the app's config folder
@@ -186,15 +208,13 @@ impl Saved {
     ) -> Result<T, UserError> {
         let (store, keychain) = (self.store.clone(), self.keychain.clone());
         // A panic's message could quote a password: the user gets a fixed sentence.
-        tokio::task::spawn_blocking(move || f(&store, &keychain))
-            .await
-            .map_err(|_| portolan_core::profiles::interrupted())?
+        portolan_core::profiles::run_blocking(move || f(&store, &keychain)).await
     }
 
     /// The password typed in the window, or else the saved one of `profile_id`.
     async fn password_for(
         &self,
-        typed: Option<String>,
+        typed: Option<Password>,
         profile_id: Option<String>,
     ) -> Result<Option<Password>, UserError> {
         if let Some(p) = password(typed) {
@@ -216,25 +236,24 @@ impl Saved {
 
 /// Every saved profile, and notices to show once (a damaged file set aside, a migration).
 #[tauri::command]
-pub async fn profiles_list(saved: State<'_, Saved>) -> Result<ProfileList, UserError> {
-    saved.blocking(|store, _| Ok(store.list()?)).await
+pub async fn profiles_list(saved: State<'_, Saved>) -> Result<ProfileListing, UserError> {
+    saved
+        .blocking(|store, _| Ok(ProfileListing::from(store.list()?)))
+        .await
 }
 
 /// Saves a profile: new when `id` is null. The password (when given) goes to the keychain
 /// first; if the keychain refuses, nothing is saved and the error says why.
 #[tauri::command]
 pub async fn profile_save(
-    id: Option<String>,
-    name: String,
-    settings: SmtpSettings,
-    password: Option<String>,
+    args: ProfileSaveArgs,
     saved: State<'_, Saved>,
 ) -> Result<Profile, UserError> {
     let req = SaveRequest {
-        id: id.filter(|i| !i.is_empty()),
-        name,
-        settings,
-        password: password.filter(|p| !p.is_empty()).map(Sensitive::new),
+        id: args.id.filter(|i| !i.is_empty()),
+        name: args.name,
+        settings: args.settings,
+        password: password(args.password),
     };
     saved
         .blocking(move |store, keychain| {
@@ -246,26 +265,24 @@ pub async fn profile_save(
 /// Gives a profile a new name; its keychain entry stays (it is keyed by the id).
 #[tauri::command]
 pub async fn profile_rename(
-    id: String,
-    name: String,
+    args: ProfileRenameArgs,
     saved: State<'_, Saved>,
 ) -> Result<Profile, UserError> {
     saved
-        .blocking(move |store, _| Ok(store.rename(&id, &name)?))
+        .blocking(move |store, _| Ok(store.rename(&args.id, &args.name)?))
         .await
 }
 
 /// Copies a profile and its saved password under a new name ("Name (copy)" when null).
 #[tauri::command]
 pub async fn profile_duplicate(
-    id: String,
-    name: Option<String>,
+    args: ProfileDuplicateArgs,
     saved: State<'_, Saved>,
 ) -> Result<Profile, UserError> {
-    let name = name.filter(|n| !n.trim().is_empty());
+    let name = non_empty(args.name);
     saved
         .blocking(move |store, keychain| {
-            portolan_core::profiles::duplicate_profile(store, keychain, &id, name.as_deref())
+            portolan_core::profiles::duplicate_profile(store, keychain, &args.id, name.as_deref())
         })
         .await
 }
@@ -274,72 +291,72 @@ pub async fn profile_duplicate(
 /// and the error says why.
 #[tauri::command]
 pub async fn profile_delete(
-    id: String,
+    args: ProfileDeleteArgs,
     saved: State<'_, Saved>,
 ) -> Result<DeleteOutcome, UserError> {
     saved
         .blocking(move |store, keychain| {
-            portolan_core::profiles::delete_profile(store, keychain, &id)
+            portolan_core::profiles::delete_profile(store, keychain, &args.id)
         })
         .await
 }
 
 /// Imports Portolan's JSON (pasted text) as a new saved profile.
 #[tauri::command]
-pub async fn import_profile(text: String, saved: State<'_, Saved>) -> Result<Profile, UserError> {
+pub async fn import_profile(
+    args: ImportArgs,
+    saved: State<'_, Saved>,
+) -> Result<Profile, UserError> {
     saved
         .blocking(move |store, keychain| {
-            portolan_core::profiles::import_profile(store, keychain, &text)
+            portolan_core::profiles::import_profile(store, keychain, &args.text)
         })
         .await
 }
 
-/// The export formats, in the picker's order.
+/// The export formats in the picker's groups, with the groups' headings.
 #[tauri::command]
-pub fn export_formats() -> Vec<FormatInfo> {
-    portolan_core::export::formats()
+pub fn export_formats() -> Vec<FormatGroupInfo> {
+    portolan_core::export::format_groups()
 }
 
 /// The export's text for the preview: never with the password (a placeholder stands there).
 #[tauri::command]
-pub fn export_preview(
-    format: FormatId,
-    name: Option<String>,
-    profile_id: Option<String>,
-    settings: SmtpSettings,
-) -> Result<Exported, UserError> {
+pub fn export_preview(args: ExportPreviewArgs) -> Result<Exported, UserError> {
     let input = ExportInput {
-        name: name.filter(|n| !n.trim().is_empty()),
-        profile_id: profile_id.filter(|i| !i.is_empty()),
-        settings,
+        name: non_empty(args.name),
+        profile_id: non_empty(args.profile_id),
+        settings: args.settings,
         password: None,
     };
-    Ok(portolan_core::export::export(format, &input, false)?)
+    Ok(portolan_core::export::export(args.format, &input, false)?)
 }
 
 /// Copies the export to the clipboard from here, so the window needs no clipboard access and
 /// a password included for this copy never goes back to the page. The password is the typed
 /// one, or else the saved profile's; it is written only when `include_password` is set.
 #[tauri::command]
-#[allow(clippy::too_many_arguments)] // each argument is a named field of the window's call
 pub async fn export_copy(
-    format: FormatId,
-    name: Option<String>,
-    profile_id: Option<String>,
-    settings: SmtpSettings,
-    include_password: bool,
-    password: Option<String>,
+    args: ExportCopyArgs,
     app: AppHandle,
     saved: State<'_, Saved>,
 ) -> Result<CopyOutcome, UserError> {
-    let profile_id = profile_id.filter(|i| !i.is_empty());
+    let ExportCopyArgs {
+        format,
+        name,
+        profile_id,
+        settings,
+        include_password,
+        password,
+    } = args;
+    let profile_id = non_empty(profile_id);
     let password = if include_password {
         saved.password_for(password, profile_id.clone()).await?
     } else {
         None
     };
     let input = ExportInput {
-        name: name.filter(|n| !n.trim().is_empty()),
+        name: non_empty(name),
         profile_id,
         settings,
         password,
@@ -351,8 +368,8 @@ pub async fn export_copy(
 
 /// Copies the plain-text support report of a check (sign-in details already removed).
 #[tauri::command]
-pub fn copy_report(report: Report, app: AppHandle) -> Result<(), UserError> {
-    copy_to_clipboard(&app, portolan_core::report::support_text(&report))
+pub fn copy_report(args: CopyReportArgs, app: AppHandle) -> Result<(), UserError> {
+    copy_to_clipboard(&app, portolan_core::report::support_text(&args.report))
 }
 
 fn copy_to_clipboard(app: &AppHandle, text: String) -> Result<(), UserError> {

@@ -17,6 +17,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::port_guide,
             commands::discover,
+            commands::check_address,
             commands::check,
             commands::send_test,
             commands::probe,

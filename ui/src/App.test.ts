@@ -2,30 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
-import type { PortGuide } from "./lib/bindings";
-
-const guide: PortGuide = {
-  heading: "Which port should I use?",
-  short_answer: "Use 465 or 587.",
-  ports: [
-    {
-      port: 465,
-      title: "Submission, encrypted from the start",
-      security: "tls",
-      security_label: "Encrypted from the start",
-      summary: "Encrypted from the first byte.",
-      use_when: "Your provider lists 465.",
-      caveat: "Choosing STARTTLS here hangs.",
-      standard: "RFC 8314 (2018)",
-      recommended_for_apps: true,
-    },
-  ],
-  how_portolan_chooses: "Portolan proposes the port that works.",
-};
+import { known } from "./lib/guide.svelte";
+import { guide } from "./test/fixtures";
 
 afterEach(() => {
   cleanup();
   clearMocks();
+  known.guide = null;
 });
 
 describe("App", () => {

@@ -96,12 +96,7 @@ pub struct Context<'a> {
 }
 
 fn verdict(code: C, title: &str, explanation: String, fixes: Vec<Fix>) -> Verdict {
-    Verdict {
-        code,
-        title: title.to_owned(),
-        explanation,
-        fixes,
-    }
+    Verdict::new(code, title, explanation, fixes)
 }
 
 /// "Encrypt from the start on port 465".
@@ -465,6 +460,11 @@ fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
                     ..SettingsPatch::default()
                 },
             )
+            .with_note(format!(
+                "Only for {}, port {}, and only this certificate. Its fingerprint (SHA-256), to \
+                 compare with the one your provider or IT gives: {}",
+                s.host, s.port, c.sha256
+            ))
         })
     };
     let intercept_note = interception

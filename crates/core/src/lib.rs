@@ -18,6 +18,7 @@ pub mod probe;
 pub mod profiles;
 pub(crate) mod recorder;
 pub mod report;
+pub mod requests;
 pub mod secrets;
 pub mod send;
 pub mod sensitive;

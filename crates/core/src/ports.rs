@@ -25,6 +25,39 @@ impl Security {
         }
     }
 
+    /// One sentence: what this choice does and when it is right, shown beside the label.
+    pub fn help(self) -> &'static str {
+        match self {
+            Security::Tls => "Usually port 465. Everything is encrypted from the first byte.",
+            Security::Starttls => {
+                "Usually port 587. Starts plain, then encrypts before your password is sent."
+            }
+            Security::None => {
+                "Only for a relay inside your own network. Portolan will not send a password \
+                 this way."
+            }
+        }
+    }
+
+    /// The port to use with this security when none is given: 465 for encryption from the
+    /// start, 587 (submission) otherwise.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Security::Tls => 465,
+            Security::Starttls | Security::None => 587,
+        }
+    }
+
+    /// This option as the settings form offers it.
+    pub fn option(self) -> SecurityOption {
+        SecurityOption {
+            security: self,
+            label: self.label().to_owned(),
+            help: self.help().to_owned(),
+            default_port: self.default_port(),
+        }
+    }
+
     /// The short name used on the command line and in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -58,6 +91,25 @@ impl std::str::FromStr for Security {
             )),
         }
     }
+}
+
+/// One security choice as a form offers it: the value, its name, one sentence of help and
+/// the port it usually goes with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SecurityOption {
+    /// The value.
+    pub security: Security,
+    /// The behaviour-based name, e.g. "Upgrade with STARTTLS".
+    pub label: String,
+    /// One sentence: what it does and when it is right.
+    pub help: String,
+    /// The port used with it when none is given.
+    pub default_port: u16,
+}
+
+/// The security choices, in the order a form lists them.
+pub fn security_options() -> Vec<SecurityOption> {
+    Security::ALL.into_iter().map(Security::option).collect()
 }
 
 /// What one port is for, in plain words.
@@ -94,6 +146,8 @@ pub struct PortGuide {
     pub ports: Vec<PortInfo>,
     /// How Portolan picks when several ports work.
     pub how_portolan_chooses: String,
+    /// The security choices a settings form offers, with their help.
+    pub security_options: Vec<SecurityOption>,
 }
 
 /// The port guide of DESIGN.md §4.
@@ -179,6 +233,7 @@ pub fn guide() -> PortGuide {
                                connection is encrypted from the first byte, unless your provider \
                                documents only 587."
             .to_owned(),
+        security_options: security_options(),
     }
 }
 
@@ -189,7 +244,7 @@ pub fn info_for(port: u16) -> Option<PortInfo> {
 
 /// The security a port usually expects: implicit TLS on 465, STARTTLS elsewhere.
 pub fn usual_security(port: u16) -> Security {
-    if port == 465 {
+    if port == Security::Tls.default_port() {
         Security::Tls
     } else {
         Security::Starttls
@@ -302,6 +357,26 @@ mod tests {
             assert!(text.contains(&format!("Port {} — {}", p.port, p.title)));
         }
         assert!(text.contains("RFC 8314"));
+    }
+
+    #[test]
+    fn each_security_option_has_a_label_help_and_its_usual_port() {
+        let opts = security_options();
+        assert_eq!(
+            opts.iter().map(|o| o.security).collect::<Vec<_>>(),
+            Security::ALL
+        );
+        for o in &opts {
+            assert_eq!(o.label, o.security.label());
+            assert!(!o.help.is_empty() && !o.help.contains("SSL"), "{}", o.help);
+            assert_eq!(
+                usual_security(o.default_port) == Security::Tls,
+                o.security == Security::Tls
+            );
+        }
+        assert_eq!(Security::Tls.default_port(), 465);
+        assert_eq!(Security::Starttls.default_port(), 587);
+        assert_eq!(guide().security_options, opts);
     }
 
     #[test]

@@ -73,6 +73,30 @@ pub enum PortState {
     Other,
 }
 
+impl PortState {
+    /// A few words for the state, shown first (the result's `detail` says the rest).
+    pub fn label(self) -> &'static str {
+        match self {
+            PortState::Works => "Works",
+            PortState::WorksUnencrypted => "Works, but without encryption",
+            PortState::Refused => "Refused",
+            PortState::NoAnswer => "No answer (blocked?)",
+            PortState::SpeaksTlsFirst => "Answers, encrypted from the start",
+            PortState::SpeaksPlain => "Answers, starts unencrypted",
+            PortState::CertProblem => "Certificate problem",
+            PortState::NotSmtp => "Not a mail server",
+            PortState::Busy => "Busy",
+            PortState::Cancelled => "Stopped",
+            PortState::Other => "Did not work",
+        }
+    }
+
+    /// Whether a port in this state can be used as it is.
+    pub fn works(self) -> bool {
+        self == PortState::Works
+    }
+}
+
 /// The result for one candidate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PortResult {
@@ -80,9 +104,14 @@ pub struct PortResult {
     pub candidate: ProbeCandidate,
     /// What it does.
     pub state: PortState,
+    /// `state` in a few words, e.g. "No answer (blocked?)".
+    pub state_label: String,
+    /// What else to say about it, beside `state_label` (may be empty), e.g. "Nothing listens
+    /// on this port".
+    pub detail: String,
     /// The verdict of the check behind it.
     pub verdict: VerdictCode,
-    /// Plain words, e.g. "No answer (blocked?)".
+    /// The whole result in one line, e.g. "Refused: nothing listens on this port".
     pub summary: String,
     /// The sign-in methods offered, when it answered.
     pub auth_mechanisms: Vec<String>,
@@ -103,6 +132,11 @@ pub struct ProbeReport {
     pub recommended: Option<ProbeCandidate>,
     /// The recommendation (or its absence) in plain words.
     pub recommendation: String,
+    /// The words of the button that applies `recommended`, e.g. "Use port 587 (Upgrade with
+    /// STARTTLS)".
+    pub use_label: Option<String>,
+    /// What to say once `recommended` is applied to the settings.
+    pub used_note: Option<String>,
     /// When the recommendation was certain, in ms since the start.
     pub recommended_after_ms: Option<u32>,
     /// A pattern worth telling, e.g. "your network seems to block ports 25 and 587".
@@ -225,15 +259,13 @@ pub async fn probe(
         };
         let result = match report {
             Ok(r) => to_result(candidates[i], &r, duration_ms),
-            Err(e) => PortResult {
-                candidate: candidates[i],
-                state: PortState::Other,
-                verdict: VerdictCode::NotSmtp,
-                summary: e.message,
-                auth_mechanisms: Vec::new(),
-                tls: None,
+            Err(e) => PortResult::new(
+                candidates[i],
+                PortState::Other,
+                VerdictCode::NotSmtp,
+                e.message,
                 duration_ms,
-            },
+            ),
         };
         observer.event(Event::ProbePort {
             result: result.clone(),
@@ -260,14 +292,14 @@ pub async fn probe(
         .into_iter()
         .zip(candidates)
         .map(|(r, c)| {
-            r.unwrap_or_else(|| PortResult {
-                candidate: *c,
-                state: PortState::Cancelled,
-                verdict: VerdictCode::Cancelled,
-                summary: "Not finished: the probe stopped first".into(),
-                auth_mechanisms: Vec::new(),
-                tls: None,
-                duration_ms: ms(start.elapsed()),
+            r.unwrap_or_else(|| {
+                PortResult::new(
+                    *c,
+                    PortState::Cancelled,
+                    VerdictCode::Cancelled,
+                    "Not finished: the probe stopped first.".into(),
+                    ms(start.elapsed()),
+                )
             })
         })
         .collect();
@@ -275,6 +307,14 @@ pub async fn probe(
     Ok(ProbeReport {
         host: host.trim().to_owned(),
         recommendation: recommendation_words(rec, &results),
+        use_label: rec.map(|c| format!("Use port {} ({})", c.port, c.security.label())),
+        used_note: rec.map(|c| {
+            format!(
+                "Port {} with \"{}\" chosen. Check these settings to go on.",
+                c.port,
+                c.security.label()
+            )
+        }),
         network_note: network_note(&results),
         recommended: rec,
         recommended_after_ms: recommended.map(|(_, a)| a),
@@ -295,6 +335,38 @@ fn certain_best(results: &[Option<PortResult>]) -> Option<usize> {
     None
 }
 
+impl PortResult {
+    /// A result with its words: `state`'s label, then `detail` (a sentence, may be empty).
+    fn new(
+        candidate: ProbeCandidate,
+        state: PortState,
+        verdict: VerdictCode,
+        detail: String,
+        duration_ms: u32,
+    ) -> Self {
+        let label = state.label();
+        let summary = match detail.chars().next() {
+            None => label.to_owned(),
+            Some(first) => format!(
+                "{label}: {}{}",
+                first.to_lowercase(),
+                &detail[first.len_utf8()..]
+            ),
+        };
+        Self {
+            candidate,
+            state,
+            state_label: label.to_owned(),
+            detail,
+            verdict,
+            summary,
+            auth_mechanisms: Vec::new(),
+            tls: None,
+            duration_ms,
+        }
+    }
+}
+
 fn to_result(c: ProbeCandidate, r: &check::Report, duration_ms: u32) -> PortResult {
     use VerdictCode as V;
     let auth = r
@@ -302,70 +374,65 @@ fn to_result(c: ProbeCandidate, r: &check::Report, duration_ms: u32) -> PortResu
         .as_ref()
         .map(|s| s.auth_mechanisms.clone())
         .unwrap_or_default();
-    let how = match c.security {
-        Security::Tls => "encrypted from the start",
-        Security::Starttls => "upgrades with STARTTLS",
-        Security::None => "no encryption",
-    };
     let signin = if auth.is_empty() {
         "no sign-in offered".to_owned()
     } else {
         format!("sign-in offered ({})", auth.join(" "))
     };
-    let (state, summary) = match r.verdict.code {
-        V::Ok | V::OkWithoutAuth if c.security == Security::None => (
-            PortState::WorksUnencrypted,
-            format!("Answers without encryption; {signin}"),
-        ),
-        V::Ok | V::OkWithoutAuth => (
-            PortState::Works,
-            format!("Works: {how}, trusted certificate; {signin}"),
-        ),
+    let (state, detail) = match r.verdict.code {
+        V::Ok | V::OkWithoutAuth if c.security == Security::None => {
+            (PortState::WorksUnencrypted, format!("Answers; {signin}."))
+        }
+        V::Ok | V::OkWithoutAuth => {
+            let how = match c.security {
+                Security::Tls => "Encrypted from the start",
+                _ => "Upgrades with STARTTLS",
+            };
+            (
+                PortState::Works,
+                format!("{how}, trusted certificate; {signin}."),
+            )
+        }
         V::StarttlsNotOffered => (
             PortState::WorksUnencrypted,
-            format!("Answers, but offers no encryption; {signin}"),
+            format!("Answers, but offers no encryption; {signin}."),
         ),
         V::ConnectionRefused => (
             PortState::Refused,
-            "Refused: nothing listens on this port".into(),
+            "Nothing listens on this port.".to_owned(),
         ),
-        V::ConnectTimeout => (PortState::NoAnswer, "No answer (blocked?)".into()),
+        V::ConnectTimeout => (PortState::NoAnswer, String::new()),
         V::SecurityMismatch => {
             if r.steps.iter().any(|s| s.stage == check::Stage::Greeting) {
                 (
                     PortState::SpeaksTlsFirst,
-                    "Answers, but expects encryption from the start".into(),
+                    format!("Choose \"{}\" for this port.", Security::Tls.label()),
                 )
             } else {
                 (
                     PortState::SpeaksPlain,
-                    "Answers in plain text, not with encryption from the start".into(),
+                    format!("Choose \"{}\" for this port.", Security::Starttls.label()),
                 )
             }
         }
-        V::CertUntrusted | V::CertExpired | V::CertNameMismatch => (
-            PortState::CertProblem,
-            format!("Answers, but: {}", r.verdict.title.to_lowercase()),
-        ),
+        V::CertUntrusted | V::CertExpired | V::CertNameMismatch => {
+            (PortState::CertProblem, r.verdict.title.clone())
+        }
         V::NotSmtp | V::GreetingTimeout => (
             PortState::NotSmtp,
-            "Something answers, but not a mail server".into(),
+            "Something answers, but not a mail server.".to_owned(),
         ),
         V::ServerBusy | V::GreetingRefused => (
             PortState::Busy,
-            "Answers, but is busy or refuses this computer".into(),
+            "Answers, but is busy or refuses this computer.".to_owned(),
         ),
-        V::Cancelled => (PortState::Cancelled, "Stopped".into()),
+        V::Cancelled => (PortState::Cancelled, String::new()),
         _ => (PortState::Other, r.verdict.title.clone()),
     };
     PortResult {
-        candidate: c,
-        state,
-        verdict: r.verdict.code,
-        summary,
         auth_mechanisms: auth,
         tls: r.tls.clone(),
-        duration_ms,
+        ..PortResult::new(c, state, r.verdict.code, detail, duration_ms)
     }
 }
 
@@ -453,15 +520,30 @@ mod tests {
     use super::*;
 
     fn result(port: u16, state: PortState) -> PortResult {
-        PortResult {
-            candidate: ProbeCandidate::new(port, Security::Starttls),
+        PortResult::new(
+            ProbeCandidate::new(port, Security::Starttls),
             state,
-            verdict: VerdictCode::Ok,
-            summary: String::new(),
-            auth_mechanisms: Vec::new(),
-            tls: None,
-            duration_ms: 0,
-        }
+            VerdictCode::Ok,
+            String::new(),
+            0,
+        )
+    }
+
+    #[test]
+    fn a_port_result_says_its_state_first_then_the_rest_once() {
+        let r = PortResult::new(
+            ProbeCandidate::new(25, Security::Starttls),
+            PortState::Refused,
+            VerdictCode::ConnectionRefused,
+            "Nothing listens on this port.".into(),
+            3,
+        );
+        assert_eq!(r.state_label, "Refused");
+        assert_eq!(r.detail, "Nothing listens on this port.");
+        assert_eq!(r.summary, "Refused: nothing listens on this port.");
+        let silent = result(465, PortState::NoAnswer);
+        assert_eq!(silent.summary, "No answer (blocked?)");
+        assert!(silent.detail.is_empty());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! login Keychain on macOS, Credential Manager on Windows).
 //!
 //! Every failure becomes a sentence saying what to do; there is never a fallback to a file.
-//! Calls block (an unlock prompt may wait for the user), so async callers use the `*_async`
-//! wrappers, which run them on tokio's blocking pool.
+//! Calls block (an unlock prompt may wait for the user): async callers run them on tokio's
+//! blocking pool through `profiles::run_blocking`, which reports a panic with a fixed sentence.
 
 use std::sync::{Arc, Mutex};
 
@@ -361,46 +361,6 @@ impl Keychain {
             Err(e) => Err(e.into()),
         }
     }
-
-    /// [`Keychain::check_available`] on tokio's blocking pool.
-    pub async fn check_available_async(&self) -> Result<(), SecretError> {
-        let k = self.clone();
-        blocking(move || k.check_available()).await
-    }
-
-    /// [`Keychain::set_password`] on tokio's blocking pool.
-    pub async fn set_password_async(
-        &self,
-        profile_id: &str,
-        password: Sensitive<String>,
-    ) -> Result<(), SecretError> {
-        let (k, id) = (self.clone(), profile_id.to_owned());
-        blocking(move || k.set_password(&id, &password)).await
-    }
-
-    /// [`Keychain::get_password`] on tokio's blocking pool.
-    pub async fn get_password_async(
-        &self,
-        profile_id: &str,
-    ) -> Result<Sensitive<String>, SecretError> {
-        let (k, id) = (self.clone(), profile_id.to_owned());
-        blocking(move || k.get_password(&id)).await
-    }
-
-    /// [`Keychain::find_password`] on tokio's blocking pool.
-    pub async fn find_password_async(
-        &self,
-        profile_id: &str,
-    ) -> Result<Option<Sensitive<String>>, SecretError> {
-        let (k, id) = (self.clone(), profile_id.to_owned());
-        blocking(move || k.find_password(&id)).await
-    }
-
-    /// [`Keychain::delete_password`] on tokio's blocking pool.
-    pub async fn delete_password_async(&self, profile_id: &str) -> Result<bool, SecretError> {
-        let (k, id) = (self.clone(), profile_id.to_owned());
-        blocking(move || k.delete_password(&id)).await
-    }
 }
 
 /// Refuses ids the stores would mangle; profile ids are generated, so this is a guard only.
@@ -411,18 +371,6 @@ fn check_id(id: &str) -> Result<(), SecretError> {
         ));
     }
     Ok(())
-}
-
-/// Runs a blocking keychain call off the async runtime. A panic inside is reported with a
-/// fixed sentence: its message could quote anything the call held, a password included.
-async fn blocking<T, F>(f: F) -> Result<T, SecretError>
-where
-    F: FnOnce() -> Result<T, SecretError> + Send + 'static,
-    T: Send + 'static,
-{
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|_| SecretError::Failed("the keychain call stopped unexpectedly".into()))?
 }
 
 /// keyring-core's mock store cannot fail to build; this keeps `mock()` infallible without a
@@ -502,15 +450,6 @@ fn platform_store() -> Result<Arc<CredentialStore>, SecretError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn a_panic_in_a_keychain_call_is_reported_without_its_message() {
-        let err = blocking::<(), _>(|| panic!("canary-Pw-in-a-panic"))
-            .await
-            .unwrap_err();
-        assert!(!format!("{err:?} {err}").contains("canary"), "{err:?}");
-        assert!(matches!(err, SecretError::Failed(_)));
-    }
 
     fn pw(s: &str) -> Sensitive<String> {
         Sensitive::new(s.to_owned())
@@ -593,17 +532,5 @@ mod tests {
     #[test]
     fn debug_of_the_handle_shows_no_store_internals() {
         assert_eq!(format!("{:?}", Keychain::mock()), "Keychain { kind: Mock }");
-    }
-
-    #[tokio::test]
-    async fn async_wrappers_run_off_the_runtime() {
-        let k = Keychain::mock();
-        k.set_password_async("a", pw("async-secret")).await.unwrap();
-        assert_eq!(
-            k.get_password_async("a").await.unwrap().expose(),
-            "async-secret"
-        );
-        assert!(k.delete_password_async("a").await.unwrap());
-        assert!(k.find_password_async("a").await.unwrap().is_none());
     }
 }

@@ -58,6 +58,14 @@ impl From<String> for Sensitive<String> {
     }
 }
 
+/// A secret arriving from outside (the window's request) goes straight into its wrapper.
+/// There is still no `Serialize`: a secret is read in, never written out.
+impl<'de> serde::Deserialize<'de> for Sensitive<String> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self)
+    }
+}
+
 /// A password held in memory.
 pub type Password = Sensitive<String>;
 

@@ -189,6 +189,11 @@ pub struct Fix {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub settings_patch: Option<SettingsPatch>,
+    /// What to know before choosing it, shown beside the button (e.g. the fingerprint of a
+    /// certificate to trust, and that the trust is for one server only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub note: Option<String>,
 }
 
 impl Fix {
@@ -198,6 +203,7 @@ impl Fix {
             kind,
             label: label.into(),
             settings_patch: None,
+            note: None,
         }
     }
 
@@ -207,7 +213,14 @@ impl Fix {
             kind,
             label: label.into(),
             settings_patch: Some(patch),
+            note: None,
         }
+    }
+
+    /// This fix with a note to read before choosing it.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
     }
 }
 
@@ -216,10 +229,30 @@ impl Fix {
 pub struct Verdict {
     /// Stable code to switch on.
     pub code: VerdictCode,
+    /// Whether the settings work as they are (`code.is_ok()`), so no face decides it again.
+    pub ok: bool,
     /// One line, plain words.
     pub title: String,
     /// What happened and why that usually happens.
     pub explanation: String,
     /// What the user can do, best first.
     pub fixes: Vec<Fix>,
+}
+
+impl Verdict {
+    /// A verdict; `ok` follows from the code.
+    pub fn new(
+        code: VerdictCode,
+        title: impl Into<String>,
+        explanation: impl Into<String>,
+        fixes: Vec<Fix>,
+    ) -> Self {
+        Self {
+            code,
+            ok: code.is_ok(),
+            title: title.into(),
+            explanation: explanation.into(),
+            fixes,
+        }
+    }
 }

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "../App.svelte";
 import type { Report, SmtpSettings } from "../lib/bindings";
+import { mockApp, startWith } from "../test/fixtures";
 
 afterEach(() => {
   cleanup();
@@ -16,9 +17,10 @@ function report(settings: SmtpSettings, ok: boolean): Report {
     security: settings.security,
     steps: [],
     verdict: ok
-      ? { code: "ok", title: "Everything works", explanation: "Signed in.", fixes: [] }
+      ? { code: "ok", ok: true, title: "Everything works", explanation: "Signed in.", fixes: [] }
       : {
           code: "security_mismatch",
+          ok: false,
           title: "This port expects STARTTLS",
           explanation: "The server greeted in plain text.",
           fixes: [
@@ -40,8 +42,7 @@ function report(settings: SmtpSettings, ok: boolean): Report {
 describe("the check screen", () => {
   it("offers the verdict's fix as a button that changes the settings and checks again", async () => {
     const calls: { settings: SmtpSettings; password: string | null }[] = [];
-    mockIPC((cmd, args) => {
-      if (cmd === "port_guide") return null;
+    mockApp((cmd, args) => {
       if (cmd === "check") {
         const a = args as { settings: SmtpSettings; password: string | null };
         calls.push(a);
@@ -50,10 +51,7 @@ describe("the check screen", () => {
       return null;
     });
     render(App);
-    await fireEvent.input(screen.getByLabelText("Which email address will you send from?"), {
-      target: { value: "alice@example.com" },
-    });
-    await fireEvent.click(screen.getByRole("button", { name: "Continue" }));
+    await startWith("alice@example.com");
     expect((screen.getByLabelText("Server name") as HTMLInputElement).value).toBe("smtp.example.com");
     await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "s3cret" } });
     await fireEvent.click(screen.getByRole("button", { name: "Check these settings" }));
@@ -68,17 +66,14 @@ describe("the check screen", () => {
   });
 
   it("shows a refused check's message and hint in words", async () => {
-    mockIPC((cmd) => {
+    mockApp((cmd) => {
       if (cmd === "check") {
         throw { code: "invalid_settings", message: "The server name is empty.", hint: "Type it." };
       }
       return null;
     });
     render(App);
-    await fireEvent.input(screen.getByLabelText("Which email address will you send from?"), {
-      target: { value: "bob@example.org" },
-    });
-    await fireEvent.click(screen.getByRole("button", { name: "Continue" }));
+    await startWith("bob@example.org");
     await fireEvent.click(screen.getByRole("button", { name: "Check these settings" }));
     const alerts = await screen.findAllByRole("alert");
     expect(alerts.map((a) => a.textContent).join(" ")).toMatch(/server name is empty.*Type it/s);

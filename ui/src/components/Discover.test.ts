@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { cleanup, render, screen, within } from "@testing-library/svelte";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "../App.svelte";
+import { candidate, discovery, mockApp, startWith } from "../test/fixtures";
 
 afterEach(() => {
   cleanup();
@@ -10,49 +11,35 @@ afterEach(() => {
 
 describe("the address step", () => {
   it("fills the form from the best proposal and shows the provider's rule before the password", async () => {
-    mockIPC((cmd) => {
+    mockApp((cmd) => {
       if (cmd !== "discover") return null;
-      return {
-        address: "alice@gmail.com",
-        domain: "gmail.com",
-        ascii_domain: "gmail.com",
-        candidates: [
-          {
-            host: "smtp.gmail.com",
-            port: 465,
-            security: "tls",
-            username: null,
-            username_hint: null,
-            source: "catalogue",
-            origin: "from the built-in provider list",
-            also_from: [],
-            provider_id: "gmail",
-            provider_name: "Gmail",
-            notes: [{ kind: "app_password", text: "Gmail needs an app password." }],
-            help_url: null,
-            confidence: "high",
-            confirmed: false,
-          },
-        ],
-        sources: [],
-        left_computer: [],
-        address_shared: false,
-        summary: "Found 1 proposal.",
-        elapsed_ms: 3,
-        first_candidate_ms: 2,
-      };
+      const gmail = candidate("smtp.gmail.com", {
+        provider_id: "gmail",
+        provider_name: "Gmail",
+        notes: [{ kind: "app_password", text: "Gmail needs an app password." }],
+      });
+      return discovery("alice@gmail.com", [gmail], "Found 1 possible server for gmail.com (Gmail).");
     });
     render(App);
-    await fireEvent.input(screen.getByLabelText("Which email address will you send from?"), {
-      target: { value: "alice@gmail.com" },
-    });
-    await fireEvent.click(screen.getByRole("button", { name: "Continue" }));
+    await startWith("alice@gmail.com");
     expect(await screen.findByText(/Gmail needs an app password/)).toBeTruthy();
-    expect(screen.getByText(/from the built-in provider list \(Gmail\)/)).toBeTruthy();
+    expect(within(screen.getByTestId("proposal")).getByText("Found 1 possible server for gmail.com (Gmail).")).toBeTruthy();
     expect((screen.getByLabelText("Server name") as HTMLInputElement).value).toBe("smtp.gmail.com");
     expect((screen.getByLabelText("Port") as HTMLInputElement).value).toBe("465");
     const note = screen.getByText(/Gmail needs an app password/);
     const password = screen.getByLabelText("Password");
     expect(note.compareDocumentPosition(password) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it("leaves the server empty and says so when nothing was found", async () => {
+    const said = "No settings were found for example.org. Ask your email provider.";
+    mockApp((cmd) => (cmd === "discover" ? discovery("bob@example.org", [], said) : null));
+    render(App);
+    await startWith("bob@example.org");
+    expect((screen.getByLabelText("Server name") as HTMLInputElement).value).toBe("");
+    expect(screen.getByTestId("proposal").textContent).toBe(said);
+    // The engine's first security choice, with its usual port.
+    expect((document.querySelector("input[name=security][value=tls]") as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText("Port") as HTMLInputElement).value).toBe("465");
   });
 });

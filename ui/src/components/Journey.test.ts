@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "../App.svelte";
 import type { SmtpSettings } from "../lib/bindings";
-import { formats, profile, report, startWith, stream } from "../test/fixtures";
+import { copied, formats, listed, mockApp, profile, report, startWith, stream } from "../test/fixtures";
 
 afterEach(() => {
   cleanup();
@@ -15,8 +15,7 @@ type Call = { cmd: string; args: Record<string, unknown> };
 describe("the journey after a passing check", () => {
   it("sends the test email, saves to the keychain, forgets the password and exports without it", async () => {
     const calls: Call[] = [];
-    mockIPC((cmd, raw) => {
-      const args = (raw ?? {}) as Record<string, unknown>;
+    mockApp((cmd, args) => {
       calls.push({ cmd, args });
       const s = args.settings as SmtpSettings;
       switch (cmd) {
@@ -46,7 +45,7 @@ describe("the journey after a passing check", () => {
             file_name: ".env",
           };
         case "export_copy":
-          return { includes_password: args.includePassword, warnings: [] };
+          return copied(args);
         default:
           return null;
       }
@@ -85,7 +84,7 @@ describe("the journey after a passing check", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Copy" }));
     expect((await screen.findByTestId("copied")).textContent).toMatch(/without the password/);
     const copy = calls.findLast((c) => c.cmd === "export_copy")!;
-    expect(copy.args).toMatchObject({ format: "laravel", profileId: "p-1", includePassword: false, password: null });
+    expect(copy.args).toMatchObject({ format: "laravel", profile_id: "p-1", include_password: false, password: null });
 
     // Saved to the keychain: no later command carries the password from the window.
     const afterSave = calls.slice(calls.indexOf(saveCall) + 1);
@@ -96,8 +95,7 @@ describe("the journey after a passing check", () => {
 describe("saving", () => {
   it("says a locked keychain in words and can save without the password, by explicit choice", async () => {
     const saves: Record<string, unknown>[] = [];
-    mockIPC((cmd, raw) => {
-      const args = (raw ?? {}) as Record<string, unknown>;
+    mockApp((cmd, args) => {
       if (cmd === "check") return report(args.settings as SmtpSettings, "ok");
       if (cmd === "profile_save") {
         saves.push(args);
@@ -133,8 +131,7 @@ describe("saving", () => {
 describe("the export step", () => {
   it("shows the format's warnings, and includes the password only in the one copy it was ticked for", async () => {
     const copies: Record<string, unknown>[] = [];
-    mockIPC((cmd, raw) => {
-      const args = (raw ?? {}) as Record<string, unknown>;
+    mockApp((cmd, args) => {
       const s = args.settings as SmtpSettings;
       if (cmd === "check") return report(s, "ok");
       if (cmd === "export_formats") return formats;
@@ -149,7 +146,7 @@ describe("the export step", () => {
       }
       if (cmd === "export_copy") {
         copies.push(args);
-        return { includes_password: args.includePassword, warnings: ["Clear the clipboard after pasting."] };
+        return copied(args, ["Clear the clipboard after pasting."]);
       }
       return null;
     });
@@ -171,13 +168,12 @@ describe("the export step", () => {
     expect(include.checked).toBe(false);
     await fireEvent.click(screen.getByRole("button", { name: "Copy" }));
     await waitFor(() => expect(copies).toHaveLength(2));
-    expect(copies[0]).toMatchObject({ includePassword: true, password: "typed-pw", profileId: null });
-    expect(copies[1]).toMatchObject({ includePassword: false, password: null });
+    expect(copies[0]).toMatchObject({ include_password: true, password: "typed-pw", profile_id: null });
+    expect(copies[1]).toMatchObject({ include_password: false, password: null });
   });
 
   it("cannot include a password in a format that has no place for one", async () => {
-    mockIPC((cmd, raw) => {
-      const args = (raw ?? {}) as Record<string, unknown>;
+    mockApp((cmd, args) => {
       if (cmd === "check") return report(args.settings as SmtpSettings, "ok");
       if (cmd === "export_formats") return formats;
       if (cmd === "export_preview") {
@@ -203,8 +199,7 @@ describe("the check in progress", () => {
   it("cancels the running check with its own request id", async () => {
     let release: (v: unknown) => void = () => {};
     const cancelled: unknown[] = [];
-    mockIPC((cmd, raw) => {
-      const args = (raw ?? {}) as Record<string, unknown>;
+    mockApp((cmd, args) => {
       if (cmd === "check") {
         stream(args, [{ type: "step_started", stage: "connect", label: "Connecting" }]);
         return new Promise((resolve) => {
@@ -212,7 +207,7 @@ describe("the check in progress", () => {
         });
       }
       if (cmd === "cancel") {
-        cancelled.push(args.requestId);
+        cancelled.push(args.request_id);
         release(null);
         return true;
       }
@@ -233,15 +228,16 @@ describe("the check in progress", () => {
 
 describe("finding a working port", () => {
   it("shows each port's state in words and uses the recommended one", async () => {
-    mockIPC((cmd, raw) => {
-      const args = (raw ?? {}) as Record<string, unknown>;
+    mockApp((cmd, args) => {
       if (cmd !== "probe") return null;
       const results = [
         {
           candidate: { port: 465, security: "tls" },
           state: "no_answer",
+          state_label: "No answer (blocked?)",
+          detail: "",
           verdict: "connect_timeout",
-          summary: "No answer after 10 s: something drops the connection.",
+          summary: "No answer (blocked?)",
           auth_mechanisms: [],
           tls: null,
           duration_ms: 10000,
@@ -249,8 +245,10 @@ describe("finding a working port", () => {
         {
           candidate: { port: 587, security: "starttls" },
           state: "works",
+          state_label: "Works",
+          detail: "Upgrades with STARTTLS, trusted certificate; sign-in offered (PLAIN).",
           verdict: "ok",
-          summary: "Answers and upgrades with STARTTLS.",
+          summary: "Works: upgrades with STARTTLS, trusted certificate; sign-in offered (PLAIN).",
           auth_mechanisms: ["PLAIN"],
           tls: null,
           duration_ms: 30,
@@ -262,6 +260,9 @@ describe("finding a working port", () => {
         results,
         recommended: { port: 587, security: "starttls" },
         recommendation: "Use port 587 with STARTTLS.",
+        use_label: "Use port 587 (Upgrade with STARTTLS)",
+        used_note: 'Port 587 with "Upgrade with STARTTLS" chosen. Check these settings to go on.',
+
         recommended_after_ms: 30,
         network_note: "Your network seems to block port 465.",
         total_ms: 10000,
@@ -274,7 +275,8 @@ describe("finding a working port", () => {
     expect(await within(probe).findByText(/No answer \(blocked\?\)/)).toBeTruthy();
     expect(within(probe).getByText("Recommended")).toBeTruthy();
     expect(within(probe).getByText("Your network seems to block port 465.")).toBeTruthy();
-    await fireEvent.click(within(probe).getByRole("button", { name: /Use port 587/ }));
+    expect(within(probe).getByText(/Upgrades with STARTTLS, trusted certificate/)).toBeTruthy();
+    await fireEvent.click(within(probe).getByRole("button", { name: "Use port 587 (Upgrade with STARTTLS)" }));
     expect((screen.getByLabelText("Port") as HTMLInputElement).value).toBe("587");
     expect((document.querySelector("input[name=security][value=starttls]") as HTMLInputElement).checked).toBe(true);
     await waitFor(() => expect(document.activeElement?.id).toBe("check-button"));
@@ -285,8 +287,7 @@ describe("the trust-certificate fix", () => {
   it("shows the fingerprint next to the button and sends the exception with the re-check", async () => {
     const checks: SmtpSettings[] = [];
     const sha = "ab:cd:ef:01";
-    mockIPC((cmd, raw) => {
-      const args = (raw ?? {}) as Record<string, unknown>;
+    mockApp((cmd, args) => {
       if (cmd !== "check") return null;
       const s = args.settings as SmtpSettings;
       checks.push(s);
@@ -297,6 +298,7 @@ describe("the trust-certificate fix", () => {
           kind: "trust_certificate",
           label: "Trust this certificate for this server only",
           settings_patch: { cert_exception: { host: s.host, port: s.port, sha256: sha } },
+          note: `Only for ${s.host}, port ${s.port}, and only this certificate: ${sha}`,
         },
       ];
       return r;
@@ -314,10 +316,10 @@ describe("the trust-certificate fix", () => {
 
 describe("saved profiles", () => {
   it("tells about a damaged profiles file that was set aside", async () => {
-    mockIPC((cmd) => {
+    mockApp((cmd) => {
       if (cmd === "profiles_list") {
         return {
-          profiles: [profile("p-1", "Shop website")],
+          profiles: [listed(profile("p-1", "Shop website"))],
           notices: [
             {
               code: "profiles_damaged",
@@ -341,12 +343,11 @@ describe("saved profiles", () => {
   it("re-checks a profile with its keychain password, renames, duplicates and deletes after confirming", async () => {
     let list = [profile("p-1", "Shop website")];
     const calls: Call[] = [];
-    mockIPC((cmd, raw) => {
-      const args = (raw ?? {}) as Record<string, unknown>;
+    mockApp((cmd, args) => {
       calls.push({ cmd, args });
       switch (cmd) {
         case "profiles_list":
-          return { profiles: list, notices: [] };
+          return { profiles: list.map(listed), notices: [] };
         case "profile_rename":
           list = [profile("p-1", args.name as string)];
           return list[0];
@@ -388,16 +389,15 @@ describe("saved profiles", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Check again: Shop" }));
     await waitFor(() => expect(screen.getByTestId("verdict").getAttribute("data-code")).toBe("ok"));
     const check = calls.find((c) => c.cmd === "check")!;
-    expect(check.args).toMatchObject({ password: null, profileId: "p-1" });
+    expect(check.args).toMatchObject({ password: null, profile_id: "p-1" });
     expect((screen.getByLabelText("Password") as HTMLInputElement).placeholder).toBe("Saved in your keychain");
   });
 
   it("imports a pasted Portolan file as a new profile", async () => {
     let list: ReturnType<typeof profile>[] = [];
     const imports: unknown[] = [];
-    mockIPC((cmd, raw) => {
-      const args = (raw ?? {}) as Record<string, unknown>;
-      if (cmd === "profiles_list") return { profiles: list, notices: [] };
+    mockApp((cmd, args) => {
+      if (cmd === "profiles_list") return { profiles: list.map(listed), notices: [] };
       if (cmd === "import_profile") {
         imports.push(args.text);
         list = [profile("p-9", "From the other computer", { password_saved: false })];

@@ -1,181 +1,127 @@
-// The app's commands, typed with the bindings generated from the Rust types.
+// The app's commands. Each takes one argument struct generated from its Rust twin
+// (`portolan_core::requests`), so a misspelt or missing field does not compile.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  AddressArgs,
+  CancelArgs,
+  CheckArgs,
+  CopyReportArgs,
+  DiscoverArgs,
   DiscoverEvent,
   Discovery,
   ErrorCode,
   Event,
+  ExportCopyArgs,
+  ExportPreviewArgs,
+  ImportArgs,
   PortGuide,
+  ProbeArgs,
   ProbeReport,
+  ProfileDeleteArgs,
+  ProfileDuplicateArgs,
+  ProfileRenameArgs,
+  ProfileSaveArgs,
   Report,
-  SmtpSettings,
+  SendTestArgs,
   UserError,
 } from "./bindings";
-import type {
-  CopyOutcome,
-  DeleteOutcome,
-  Exported,
-  FormatId,
-  FormatInfo,
-  ImportedProfile,
-  Profile,
-  ProfileList,
-} from "./profile-types";
+import type { CopyOutcome, DeleteOutcome, Exported, FormatGroupInfo, Profile, ProfileListing } from "./profile-types";
 
-/** The port guide of DESIGN.md §4, the same words `portolan ports` prints. */
-export function portGuide(): Promise<PortGuide> {
-  return invoke<PortGuide>("port_guide");
-}
-
-function channel(onEvent: (e: Event) => void): Channel<Event> {
-  const ch = new Channel<Event>();
+function channel<E>(onEvent: (e: E) => void): Channel<E> {
+  const ch = new Channel<E>();
   ch.onmessage = onEvent;
   return ch;
 }
 
+/** The port guide of DESIGN.md §4 (and the security choices), the words `portolan ports` prints. */
+export function portGuide(): Promise<PortGuide> {
+  return invoke<PortGuide>("port_guide");
+}
+
+/** Refuses an address the engine cannot work with, with its reason; nothing leaves the computer. */
+export function checkAddress(args: AddressArgs): Promise<null> {
+  return invoke<null>("check_address", { args });
+}
+
 /** Proposes settings for an address; sources report through `onEvent` as they finish. */
-export function discover(
-  address: string,
-  onEvent: (e: DiscoverEvent) => void = () => {},
-): Promise<Discovery> {
-  const ch = new Channel<DiscoverEvent>();
-  ch.onmessage = onEvent;
-  return invoke<Discovery>("discover", { address, onEvent: ch });
+export function discover(args: DiscoverArgs, onEvent: (e: DiscoverEvent) => void = () => {}): Promise<Discovery> {
+  return invoke<Discovery>("discover", { args, onEvent: channel(onEvent) });
 }
 
 /** Checks settings step by step; each step arrives through `onEvent` as it happens. */
-export function check(
-  settings: SmtpSettings,
-  password: string | null,
-  requestId: string,
-  onEvent: (e: Event) => void,
-  profileId: string | null = null,
-): Promise<Report> {
-  return invoke<Report>("check", {
-    settings,
-    password,
-    requestId,
-    onEvent: channel(onEvent),
-    profileId,
-  });
+export function check(args: CheckArgs, onEvent: (e: Event) => void): Promise<Report> {
+  return invoke<Report>("check", { args, onEvent: channel(onEvent) });
 }
 
 /** Sends the test email (to `to`, or to the sender when `to` is null). */
-export function sendTest(
-  settings: SmtpSettings,
-  password: string | null,
-  to: string | null,
-  requestId: string,
-  onEvent: (e: Event) => void,
-  profileId: string | null = null,
-): Promise<Report> {
-  return invoke<Report>("send_test", {
-    settings,
-    password,
-    to,
-    requestId,
-    onEvent: channel(onEvent),
-    profileId,
-  });
+export function sendTest(args: SendTestArgs, onEvent: (e: Event) => void): Promise<Report> {
+  return invoke<Report>("send_test", { args, onEvent: channel(onEvent) });
 }
 
-/** Tries the usual ports on `host` without any password. */
-export function probe(
-  host: string,
-  requestId: string,
-  onEvent: (e: Event) => void,
-): Promise<ProbeReport> {
-  return invoke<ProbeReport>("probe", { host, requestId, onEvent: channel(onEvent) });
+/** Tries the usual ports on a server without any password. */
+export function probe(args: ProbeArgs, onEvent: (e: Event) => void): Promise<ProbeReport> {
+  return invoke<ProbeReport>("probe", { args, onEvent: channel(onEvent) });
 }
 
-/** Stops the operation `requestId` at once. */
-export function cancel(requestId: string): Promise<boolean> {
-  return invoke<boolean>("cancel", { requestId });
+/** Stops an operation at once. */
+export function cancel(args: CancelArgs): Promise<boolean> {
+  return invoke<boolean>("cancel", { args });
 }
 
 /** The saved profiles, and notices to show once (a damaged file set aside, …). */
-export function profilesList(): Promise<ProfileList> {
-  return invoke<ProfileList>("profiles_list");
+export function profilesList(): Promise<ProfileListing> {
+  return invoke<ProfileListing>("profiles_list");
 }
 
 /**
  * Saves a new profile (`id` null) or updates one. A non-null `password` goes to the keychain;
  * null leaves the keychain as it is.
  */
-export function profileSave(
-  id: string | null,
-  name: string,
-  settings: SmtpSettings,
-  password: string | null,
-): Promise<Profile> {
-  return invoke<Profile>("profile_save", { id, name, settings, password });
+export function profileSave(args: ProfileSaveArgs): Promise<Profile> {
+  return invoke<Profile>("profile_save", { args });
 }
 
 /** Gives a saved profile a new name. */
-export function profileRename(id: string, name: string): Promise<Profile> {
-  return invoke<Profile>("profile_rename", { id, name });
+export function profileRename(args: ProfileRenameArgs): Promise<Profile> {
+  return invoke<Profile>("profile_rename", { args });
 }
 
 /** Copies a saved profile (and its keychain entry) under a new name, or a generated one. */
-export function profileDuplicate(id: string, name: string | null): Promise<Profile> {
-  return invoke<Profile>("profile_duplicate", { id, name });
+export function profileDuplicate(args: ProfileDuplicateArgs): Promise<Profile> {
+  return invoke<Profile>("profile_duplicate", { args });
 }
 
 /** Deletes a saved profile and its keychain entry. */
-export function profileDelete(id: string): Promise<DeleteOutcome> {
-  return invoke<DeleteOutcome>("profile_delete", { id });
+export function profileDelete(args: ProfileDeleteArgs): Promise<DeleteOutcome> {
+  return invoke<DeleteOutcome>("profile_delete", { args });
 }
 
-/** The export formats, in the picker's order. */
-export function exportFormats(): Promise<FormatInfo[]> {
-  return invoke<FormatInfo[]>("export_formats");
+/** Imports a Portolan profile file's text as a new saved profile. */
+export function importProfile(args: ImportArgs): Promise<Profile> {
+  return invoke<Profile>("import_profile", { args });
+}
+
+/** The export formats in the picker's groups, with the groups' headings. */
+export function exportFormats(): Promise<FormatGroupInfo[]> {
+  return invoke<FormatGroupInfo[]>("export_formats");
 }
 
 /** The text of one export, always without the password. */
-export function exportPreview(
-  format: FormatId,
-  name: string | null,
-  profileId: string | null,
-  settings: SmtpSettings,
-): Promise<Exported> {
-  return invoke<Exported>("export_preview", { format, name, profileId, settings });
+export function exportPreview(args: ExportPreviewArgs): Promise<Exported> {
+  return invoke<Exported>("export_preview", { args });
 }
 
 /**
  * Writes one export to the clipboard (from Rust). The password goes in only when
- * `includePassword` is true: `password` when given, else the profile's keychain entry.
+ * `include_password` is true: `password` when given, else the profile's keychain entry.
  */
-export function exportCopy(
-  format: FormatId,
-  name: string | null,
-  profileId: string | null,
-  settings: SmtpSettings,
-  includePassword: boolean,
-  password: string | null,
-): Promise<CopyOutcome> {
-  return invoke<CopyOutcome>("export_copy", {
-    format,
-    name,
-    profileId,
-    settings,
-    includePassword,
-    password,
-  });
-}
-
-/**
- * Imports a Portolan profile file's text as a saved profile. When the command only reads the
- * file (an `ImportedProfile`, no id), it is saved here, without any password.
- */
-export async function importProfile(text: string): Promise<Profile> {
-  const r = await invoke<Profile | ImportedProfile>("import_profile", { text });
-  if ("id" in r) return r;
-  return profileSave(null, r.name, r.settings, null);
+export function exportCopy(args: ExportCopyArgs): Promise<CopyOutcome> {
+  return invoke<CopyOutcome>("export_copy", { args });
 }
 
 /** Copies the redacted support report of a check to the clipboard. */
-export function copyReport(report: Report): Promise<null> {
-  return invoke<null>("copy_report", { report });
+export function copyReport(args: CopyReportArgs): Promise<null> {
+  return invoke<null>("copy_report", { args });
 }
 
 /** Turns whatever a command rejected with into the `{ code, message, hint }` shape. */

@@ -19,6 +19,24 @@ hint: string, };
 
 export type Security = "tls" | "starttls" | "none";
 
+export type SecurityOption = { 
+/**
+ * The value.
+ */
+security: Security, 
+/**
+ * The behaviour-based name, e.g. "Upgrade with STARTTLS".
+ */
+label: string, 
+/**
+ * One sentence: what it does and when it is right.
+ */
+help: string, 
+/**
+ * The port used with it when none is given.
+ */
+default_port: number, };
+
 export type PortInfo = { 
 /**
  * The port number.
@@ -73,7 +91,11 @@ ports: Array<PortInfo>,
 /**
  * How Portolan picks when several ports work.
  */
-how_portolan_chooses: string, };
+how_portolan_chooses: string, 
+/**
+ * The security choices a settings form offers, with their help.
+ */
+security_options: Array<SecurityOption>, };
 
 export type CertException = { 
 /**
@@ -183,13 +205,22 @@ label: string,
 /**
  * The settings change, when the fix is a change of settings.
  */
-settings_patch?: SettingsPatch, };
+settings_patch?: SettingsPatch, 
+/**
+ * What to know before choosing it, shown beside the button (e.g. the fingerprint of a
+ * certificate to trust, and that the trust is for one server only).
+ */
+note?: string, };
 
 export type Verdict = { 
 /**
  * Stable code to switch on.
  */
 code: VerdictCode, 
+/**
+ * Whether the settings work as they are (`code.is_ok()`), so no face decides it again.
+ */
+ok: boolean, 
 /**
  * One line, plain words.
  */
@@ -410,11 +441,20 @@ candidate: ProbeCandidate,
  */
 state: PortState, 
 /**
+ * `state` in a few words, e.g. "No answer (blocked?)".
+ */
+state_label: string, 
+/**
+ * What else to say about it, beside `state_label` (may be empty), e.g. "Nothing listens
+ * on this port".
+ */
+detail: string, 
+/**
  * The verdict of the check behind it.
  */
 verdict: VerdictCode, 
 /**
- * Plain words, e.g. "No answer (blocked?)".
+ * The whole result in one line, e.g. "Refused: nothing listens on this port".
  */
 summary: string, 
 /**
@@ -447,6 +487,15 @@ recommended: ProbeCandidate | null,
  * The recommendation (or its absence) in plain words.
  */
 recommendation: string, 
+/**
+ * The words of the button that applies `recommended`, e.g. "Use port 587 (Upgrade with
+ * STARTTLS)".
+ */
+use_label: string | null, 
+/**
+ * What to say once `recommended` is applied to the settings.
+ */
+used_note: string | null, 
 /**
  * When the recommendation was certain, in ms since the start.
  */
@@ -885,6 +934,46 @@ profiles: Array<Profile>,
  */
 notices: Array<ProfileNotice>, };
 
+export type ListedProfile = { 
+/**
+ * [`Profile::summary`].
+ */
+summary: string, 
+/**
+ * Stable identifier (a UUID); also the keychain account name. Never changes on rename.
+ */
+id: string, 
+/**
+ * The name the user gave it, unique among the profiles (ignoring case).
+ */
+name: string, 
+/**
+ * Server, port, security, user name and sender.
+ */
+settings: SmtpSettings, 
+/**
+ * Whether a password was saved in the keychain for this profile.
+ */
+password_saved: boolean, 
+/**
+ * When the profile was created (RFC 3339, UTC).
+ */
+created: string, 
+/**
+ * When it last changed (RFC 3339, UTC).
+ */
+updated: string, };
+
+export type ProfileListing = { 
+/**
+ * Every saved profile with its summary, in the order they were created.
+ */
+profiles: Array<ListedProfile>, 
+/**
+ * Notices to show once (e.g. a damaged file was set aside).
+ */
+notices: Array<ProfileNotice>, };
+
 export type DeleteOutcome = { 
 /**
  * The profile that was removed.
@@ -896,6 +985,8 @@ profile: Profile,
 password_removed: boolean, };
 
 export type FormatId = "card" | "json" | "smtp_url" | "env" | "laravel" | "django" | "nodemailer" | "phpmailer" | "wp_mail_smtp" | "fluentsmtp" | "msmtprc" | "postfix" | "thunderbird" | "check_openssl" | "check_swaks" | "check_powershell";
+
+export type FormatGroup = "settings" | "app" | "server" | "check";
 
 export type FormatInfo = { 
 /**
@@ -911,17 +1002,35 @@ label: string,
  */
 description: string, 
 /**
- * The picker's group: `settings`, `app`, `server` or `check`.
+ * The picker's group.
  */
-group: string, 
+group: FormatGroup, 
 /**
  * Whether the format has a place for the password at all.
  */
 can_hold_password: boolean, 
 /**
+ * Why no password can be included, for a format without a place for one.
+ */
+password_note: string | null, 
+/**
  * A file name to suggest when saving, if the format is a file.
  */
 file_name: string | null, };
+
+export type FormatGroupInfo = { 
+/**
+ * The group.
+ */
+group: FormatGroup, 
+/**
+ * Its heading.
+ */
+label: string, 
+/**
+ * Its formats, in the picker's order.
+ */
+formats: Array<FormatInfo>, };
 
 export type Exported = { 
 /**
@@ -957,4 +1066,176 @@ includes_password: boolean,
 /**
  * Things the user must know (above all: "this contains your password").
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * What was copied, in one sentence to show and announce.
+ */
+message: string, };
+
+export type DiscoverArgs = { 
+/**
+ * The address the user will send from.
+ */
+address: string, };
+
+export type AddressArgs = { 
+/**
+ * The address as typed.
+ */
+address: string, };
+
+export type CheckArgs = { 
+/**
+ * The settings to check.
+ */
+settings: SmtpSettings, 
+/**
+ * The password typed in the window; null (or empty) to use the saved profile's, if any.
+ */
+password: string | null, 
+/**
+ * The saved profile these settings belong to, whose keychain entry may be used.
+ */
+profile_id: string | null, 
+/**
+ * The id `cancel` stops this operation with.
+ */
+request_id: string, };
+
+export type SendTestArgs = { 
+/**
+ * The settings to send with.
+ */
+settings: SmtpSettings, 
+/**
+ * As for `check`.
+ */
+password: string | null, 
+/**
+ * As for `check`.
+ */
+profile_id: string | null, 
+/**
+ * The recipient; null (or empty) sends to the sender itself.
+ */
+to: string | null, 
+/**
+ * The id `cancel` stops this operation with.
+ */
+request_id: string, };
+
+export type ProbeArgs = { 
+/**
+ * The server's name.
+ */
+host: string, 
+/**
+ * The id `cancel` stops this operation with.
+ */
+request_id: string, };
+
+export type CancelArgs = { 
+/**
+ * The id the operation was started with.
+ */
+request_id: string, };
+
+export type ProfileSaveArgs = { 
+/**
+ * The profile to update, or null for a new one.
+ */
+id: string | null, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its settings.
+ */
+settings: SmtpSettings, 
+/**
+ * A password for the keychain; null leaves the keychain as it is.
+ */
+password: string | null, };
+
+export type ProfileRenameArgs = { 
+/**
+ * The profile.
+ */
+id: string, 
+/**
+ * Its new name.
+ */
+name: string, };
+
+export type ProfileDuplicateArgs = { 
+/**
+ * The profile to copy.
+ */
+id: string, 
+/**
+ * The copy's name; null gives "Name (copy)".
+ */
+name: string | null, };
+
+export type ProfileDeleteArgs = { 
+/**
+ * The profile.
+ */
+id: string, };
+
+export type ImportArgs = { 
+/**
+ * The file's text, as pasted.
+ */
+text: string, };
+
+export type ExportPreviewArgs = { 
+/**
+ * The format.
+ */
+format: FormatId, 
+/**
+ * The profile's name, for headings and comments.
+ */
+name: string | null, 
+/**
+ * The saved profile's id, when there is one.
+ */
+profile_id: string | null, 
+/**
+ * The settings to export.
+ */
+settings: SmtpSettings, };
+
+export type ExportCopyArgs = { 
+/**
+ * The format.
+ */
+format: FormatId, 
+/**
+ * The profile's name, for headings and comments.
+ */
+name: string | null, 
+/**
+ * The saved profile's id, whose keychain entry may be used.
+ */
+profile_id: string | null, 
+/**
+ * The settings to export.
+ */
+settings: SmtpSettings, 
+/**
+ * Write the password into this one copy.
+ */
+include_password: boolean, 
+/**
+ * The password typed in the window; null to use the saved profile's.
+ */
+password: string | null, };
+
+export type CopyReportArgs = { 
+/**
+ * The check's report.
+ */
+report: Report, };

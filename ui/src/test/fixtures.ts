@@ -1,8 +1,93 @@
 // Shapes the commands answer with, for component tests over `mockIPC`.
 import { fireEvent, screen } from "@testing-library/svelte";
 import type { Channel } from "@tauri-apps/api/core";
-import type { Event, Report, SmtpSettings } from "../lib/bindings";
-import type { FormatInfo, Profile } from "../lib/profile-types";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { Candidate, Discovery, Event, PortGuide, Report, SmtpSettings } from "../lib/bindings";
+import type { FormatGroupInfo, ListedProfile, Profile } from "../lib/profile-types";
+
+/** The port guide, with the security choices the settings form offers. */
+export const guide: PortGuide = {
+  heading: "Which port should I use?",
+  short_answer: "Use 465 or 587.",
+  ports: [
+    {
+      port: 465,
+      title: "Submission, encrypted from the start",
+      security: "tls",
+      security_label: "Encrypted from the start",
+      summary: "Encrypted from the first byte.",
+      use_when: "Your provider lists 465.",
+      caveat: "Choosing STARTTLS here hangs.",
+      standard: "RFC 8314 (2018)",
+      recommended_for_apps: true,
+    },
+  ],
+  how_portolan_chooses: "Portolan proposes the port that works.",
+  security_options: [
+    { security: "tls", label: "Encrypted from the start", help: "Usually port 465.", default_port: 465 },
+    { security: "starttls", label: "Upgrade with STARTTLS", help: "Usually port 587.", default_port: 587 },
+    { security: "none", label: "No encryption", help: "Only for a relay.", default_port: 587 },
+  ],
+};
+
+/** A proposal for `host`, as discovery ranks it. */
+export function candidate(host: string, over: Partial<Candidate> = {}): Candidate {
+  return {
+    host,
+    port: 465,
+    security: "tls",
+    username: null,
+    username_hint: null,
+    source: "catalogue",
+    origin: "from the built-in provider list",
+    also_from: [],
+    provider_id: null,
+    provider_name: null,
+    notes: [],
+    help_url: null,
+    confidence: "high",
+    confirmed: false,
+    ...over,
+  };
+}
+
+/** What discovery answers for `address`: the candidates given, and the engine's summary. */
+export function discovery(address: string, candidates: Candidate[], summary = "Found 1 possible server."): Discovery {
+  const domain = address.slice(address.lastIndexOf("@") + 1);
+  return {
+    address,
+    domain,
+    ascii_domain: domain,
+    candidates,
+    sources: [],
+    left_computer: [],
+    address_shared: false,
+    summary,
+    elapsed_ms: 3,
+    first_candidate_ms: candidates.length > 0 ? 2 : null,
+  };
+}
+
+type Handler = (cmd: string, args: Record<string, unknown>) => unknown;
+
+/**
+ * `mockIPC` with the commands every screen needs answered: the port guide, and discovery
+ * proposing smtp.example.com (465, encrypted from the start) unless `handler` answers it.
+ * `handler` sees each command's argument struct (`args`), with its `onEvent` channel if any.
+ */
+export function mockApp(handler: Handler): void {
+  mockIPC((cmd, raw) => {
+    const call = (raw ?? {}) as { args?: Record<string, unknown>; onEvent?: unknown };
+    const args: Record<string, unknown> = { ...call.args };
+    if (call.onEvent) args.onEvent = call.onEvent;
+    if (cmd === "port_guide") return guide;
+    const answer = handler(cmd, args);
+    if (cmd === "discover" && (answer === null || answer === undefined)) {
+      return discovery(String(args.address), [candidate("smtp.example.com")]);
+    }
+    return answer;
+  });
+}
 
 export const settings: SmtpSettings = {
   host: "smtp.example.com",
@@ -22,7 +107,7 @@ export function report(s: SmtpSettings, code: Report["verdict"]["code"], extra: 
     port: s.port,
     security: s.security,
     steps: [{ stage: "auth", status: good ? "ok" : "failed", duration_ms: 3, summary: "Signed in", detail: null }],
-    verdict: { code, title: good ? "Everything works" : "Something failed", explanation: "Because.", fixes: [] },
+    verdict: { code, ok: good, title: good ? "Everything works" : "Something failed", explanation: "Because.", fixes: [] },
     tls: null,
     server: null,
     transcript: [{ direction: "server", text: "235 2.7.0 Authentication successful", at_ms: 1 }],
@@ -44,32 +129,70 @@ export function profile(id: string, name: string, over: Partial<Profile> = {}): 
   };
 }
 
-export const formats: FormatInfo[] = [
+/** A profile as the list shows it, with the engine's one-line summary. */
+export function listed(p: Profile): ListedProfile {
+  const s = p.settings;
+  return { ...p, summary: `${s.from} through ${s.host}, port ${s.port}` };
+}
+
+export const formats: FormatGroupInfo[] = [
   {
-    id: "card",
-    label: "Plain text",
-    description: "The settings as a short list.",
     group: "settings",
-    can_hold_password: true,
-    file_name: null,
+    label: "The settings as text",
+    formats: [
+      {
+        id: "card",
+        label: "Plain text",
+        description: "The settings as a short list.",
+        group: "settings",
+        can_hold_password: true,
+        password_note: null,
+        file_name: null,
+      },
+    ],
   },
   {
-    id: "laravel",
-    label: "Laravel (.env)",
-    description: "The MAIL_* lines of a Laravel application's .env file.",
     group: "app",
-    can_hold_password: true,
-    file_name: ".env",
+    label: "Apps and websites",
+    formats: [
+      {
+        id: "laravel",
+        label: "Laravel (.env)",
+        description: "The MAIL_* lines of a Laravel application's .env file.",
+        group: "app",
+        can_hold_password: true,
+        password_note: null,
+        file_name: ".env",
+      },
+    ],
   },
   {
-    id: "thunderbird",
-    label: "Thunderbird autoconfig (XML)",
-    description: "It never holds a password.",
     group: "server",
-    can_hold_password: false,
-    file_name: "config-v1.1.xml",
+    label: "Servers and mail programs",
+    formats: [
+      {
+        id: "thunderbird",
+        label: "Thunderbird autoconfig (XML)",
+        description: "It never holds a password.",
+        group: "server",
+        can_hold_password: false,
+        password_note: "This format has no place for a password.",
+        file_name: "config-v1.1.xml",
+      },
+    ],
   },
 ];
+
+/** What `export_copy` answers: the engine's sentence says whether the password went in. */
+export function copied(args: Record<string, unknown>, warnings: string[] = []) {
+  const withPassword = args.include_password === true;
+  return {
+    format: args.format,
+    includes_password: withPassword,
+    warnings,
+    message: `Copied the text to the clipboard, ${withPassword ? "with" : "without"} the password.`,
+  };
+}
 
 /** Sends `events` through the channel a command was given, as Rust would. */
 export function stream(args: unknown, events: Event[]): void {

@@ -112,10 +112,7 @@ impl ServerArgs {
 
     /// The settings these options describe.
     pub fn settings(&self) -> SmtpSettings {
-        let port = self.port.unwrap_or(match self.security {
-            Security::Tls => 465,
-            _ => 587,
-        });
+        let port = self.port.unwrap_or(self.security.default_port());
         let from = self
             .from
             .clone()

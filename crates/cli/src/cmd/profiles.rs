@@ -296,10 +296,7 @@ fn summary_line(p: &Profile) -> String {
 }
 
 fn save(a: SaveArgs, store: &ProfileStore, keychain: &Keychain) -> Result<(), UserError> {
-    let port = a.port.unwrap_or(match a.security {
-        Security::Tls => 465,
-        _ => 587,
-    });
+    let port = a.port.unwrap_or(a.security.default_port());
     let from = a
         .from
         .clone()

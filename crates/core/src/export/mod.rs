@@ -134,6 +134,65 @@ impl std::str::FromStr for FormatId {
     }
 }
 
+/// The picker's groups of formats, in the order it shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FormatGroup {
+    /// The settings themselves: a card, a URL, Portolan's file.
+    Settings,
+    /// Apps and websites (.env, frameworks, WordPress).
+    App,
+    /// Servers and mail programs (msmtp, Postfix, Thunderbird).
+    Server,
+    /// Commands that check the settings from another machine.
+    Check,
+}
+
+impl FormatGroup {
+    /// Every group, in the picker's order.
+    pub const ALL: [FormatGroup; 4] = [
+        FormatGroup::Settings,
+        FormatGroup::App,
+        FormatGroup::Server,
+        FormatGroup::Check,
+    ];
+
+    /// The group's heading in the picker.
+    pub fn label(self) -> &'static str {
+        match self {
+            FormatGroup::Settings => "The settings as text",
+            FormatGroup::App => "Apps and websites",
+            FormatGroup::Server => "Servers and mail programs",
+            FormatGroup::Check => "Check from another machine",
+        }
+    }
+}
+
+/// One group of the picker with its heading and formats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FormatGroupInfo {
+    /// The group.
+    pub group: FormatGroup,
+    /// Its heading.
+    pub label: String,
+    /// Its formats, in the picker's order.
+    pub formats: Vec<FormatInfo>,
+}
+
+/// The picker: each group that has formats, with its formats in display order.
+pub fn format_groups() -> Vec<FormatGroupInfo> {
+    let all = formats();
+    FormatGroup::ALL
+        .into_iter()
+        .map(|group| FormatGroupInfo {
+            group,
+            label: group.label().to_owned(),
+            formats: all.iter().filter(|f| f.group == group).cloned().collect(),
+        })
+        .filter(|g| !g.formats.is_empty())
+        .collect()
+}
+
 /// One entry of the UI's format picker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FormatInfo {
@@ -143,10 +202,12 @@ pub struct FormatInfo {
     pub label: String,
     /// One sentence: where this goes.
     pub description: String,
-    /// The picker's group: `settings`, `app`, `server` or `check`.
-    pub group: String,
+    /// The picker's group.
+    pub group: FormatGroup,
     /// Whether the format has a place for the password at all.
     pub can_hold_password: bool,
+    /// Why no password can be included, for a format without a place for one.
+    pub password_note: Option<String>,
     /// A file name to suggest when saving, if the format is a file.
     pub file_name: Option<String>,
 }
@@ -158,134 +219,136 @@ pub fn formats() -> Vec<FormatInfo> {
 
 /// The picker entry of one format.
 pub fn info(id: FormatId) -> FormatInfo {
-    let (label, description, group, holds, file): (&str, &str, &str, bool, Option<&str>) = match id
-    {
-        FormatId::Card => (
-            "Plain text",
-            "The settings as a short list, for a web form, a printer, a scanner or an \
+    use FormatGroup as G;
+    let (label, description, group, holds, file): (&str, &str, FormatGroup, bool, Option<&str>) =
+        match id {
+            FormatId::Card => (
+                "Plain text",
+                "The settings as a short list, for a web form, a printer, a scanner or an \
                  email to your IT person.",
-            "settings",
-            true,
-            None,
-        ),
-        FormatId::Json => (
-            "Portolan file (JSON)",
-            "Portolan's own format: import it into Portolan on another computer.",
-            "settings",
-            true,
-            Some("portolan-profile.json"),
-        ),
-        FormatId::SmtpUrl => (
-            "SMTP URL",
-            "One line such as smtps://user@host:465, for apps that take a mail URL or DSN.",
-            "settings",
-            true,
-            None,
-        ),
-        FormatId::Env => (
-            ".env (SMTP_*)",
-            "Generic environment variables for a .env file or a hosting control panel.",
-            "app",
-            true,
-            Some(".env"),
-        ),
-        FormatId::Laravel => (
-            "Laravel (.env)",
-            "The MAIL_* lines of a Laravel application's .env file.",
-            "app",
-            true,
-            Some(".env"),
-        ),
-        FormatId::Django => (
-            "Django (settings.py)",
-            "The EMAIL_* settings for a Django project's settings.py.",
-            "app",
-            true,
-            Some("settings.py"),
-        ),
-        FormatId::Nodemailer => (
-            "Nodemailer (Node.js)",
-            "A createTransport call for Node.js applications using Nodemailer.",
-            "app",
-            true,
-            None,
-        ),
-        FormatId::Phpmailer => (
-            "PHPMailer (PHP)",
-            "The PHPMailer set-up lines for a PHP website or script.",
-            "app",
-            true,
-            None,
-        ),
-        FormatId::WpMailSmtp => (
-            "WordPress: WP Mail SMTP",
-            "WPMS_* constants for wp-config.php, used by the WP Mail SMTP plugin.",
-            "app",
-            true,
-            Some("wp-config.php"),
-        ),
-        FormatId::Fluentsmtp => (
-            "WordPress: FluentSMTP",
-            "The user name and password constants for wp-config.php, and what to type in \
+                G::Settings,
+                true,
+                None,
+            ),
+            FormatId::Json => (
+                "Portolan file (JSON)",
+                "Portolan's own format: import it into Portolan on another computer.",
+                G::Settings,
+                true,
+                Some("portolan-profile.json"),
+            ),
+            FormatId::SmtpUrl => (
+                "SMTP URL",
+                "One line such as smtps://user@host:465, for apps that take a mail URL or DSN.",
+                G::Settings,
+                true,
+                None,
+            ),
+            FormatId::Env => (
+                ".env (SMTP_*)",
+                "Generic environment variables for a .env file or a hosting control panel.",
+                G::App,
+                true,
+                Some(".env"),
+            ),
+            FormatId::Laravel => (
+                "Laravel (.env)",
+                "The MAIL_* lines of a Laravel application's .env file.",
+                G::App,
+                true,
+                Some(".env"),
+            ),
+            FormatId::Django => (
+                "Django (settings.py)",
+                "The EMAIL_* settings for a Django project's settings.py.",
+                G::App,
+                true,
+                Some("settings.py"),
+            ),
+            FormatId::Nodemailer => (
+                "Nodemailer (Node.js)",
+                "A createTransport call for Node.js applications using Nodemailer.",
+                G::App,
+                true,
+                None,
+            ),
+            FormatId::Phpmailer => (
+                "PHPMailer (PHP)",
+                "The PHPMailer set-up lines for a PHP website or script.",
+                G::App,
+                true,
+                None,
+            ),
+            FormatId::WpMailSmtp => (
+                "WordPress: WP Mail SMTP",
+                "WPMS_* constants for wp-config.php, used by the WP Mail SMTP plugin.",
+                G::App,
+                true,
+                Some("wp-config.php"),
+            ),
+            FormatId::Fluentsmtp => (
+                "WordPress: FluentSMTP",
+                "The user name and password constants for wp-config.php, and what to type in \
                  FluentSMTP's connection form.",
-            "app",
-            true,
-            Some("wp-config.php"),
-        ),
-        FormatId::Msmtprc => (
-            "msmtp (~/.msmtprc)",
-            "An account for msmtp, the small sendmail replacement on Linux and macOS.",
-            "server",
-            true,
-            Some(".msmtprc"),
-        ),
-        FormatId::Postfix => (
-            "Postfix relay",
-            "main.cf lines and the sasl_passwd file to relay a server's mail through this \
+                G::App,
+                true,
+                Some("wp-config.php"),
+            ),
+            FormatId::Msmtprc => (
+                "msmtp (~/.msmtprc)",
+                "An account for msmtp, the small sendmail replacement on Linux and macOS.",
+                G::Server,
+                true,
+                Some(".msmtprc"),
+            ),
+            FormatId::Postfix => (
+                "Postfix relay",
+                "main.cf lines and the sasl_passwd file to relay a server's mail through this \
                  account.",
-            "server",
-            true,
-            Some("sasl_passwd"),
-        ),
-        FormatId::Thunderbird => (
-            "Thunderbird autoconfig (XML)",
-            "A clientConfig file that mail programs like Thunderbird read to set up the \
+                G::Server,
+                true,
+                Some("sasl_passwd"),
+            ),
+            FormatId::Thunderbird => (
+                "Thunderbird autoconfig (XML)",
+                "A clientConfig file that mail programs like Thunderbird read to set up the \
                  outgoing server. It never holds a password.",
-            "server",
-            false,
-            Some("config-v1.1.xml"),
-        ),
-        FormatId::CheckOpenssl => (
-            "Check with openssl",
-            "A command that tests the encrypted connection from another machine (a web \
+                G::Server,
+                false,
+                Some("config-v1.1.xml"),
+            ),
+            FormatId::CheckOpenssl => (
+                "Check with openssl",
+                "A command that tests the encrypted connection from another machine (a web \
                  host or a server).",
-            "check",
-            false,
-            None,
-        ),
-        FormatId::CheckSwaks => (
-            "Check with swaks",
-            "A command that tests connection and sign-in from another machine, without \
+                G::Check,
+                false,
+                None,
+            ),
+            FormatId::CheckSwaks => (
+                "Check with swaks",
+                "A command that tests connection and sign-in from another machine, without \
                  sending an email.",
-            "check",
-            true,
-            None,
-        ),
-        FormatId::CheckPowershell => (
-            "Check with PowerShell",
-            "A Test-NetConnection command that tests whether the port is reachable from a \
+                G::Check,
+                true,
+                None,
+            ),
+            FormatId::CheckPowershell => (
+                "Check with PowerShell",
+                "A Test-NetConnection command that tests whether the port is reachable from a \
                  Windows machine.",
-            "check",
-            false,
-            None,
-        ),
-    };
+                G::Check,
+                false,
+                None,
+            ),
+        };
     FormatInfo {
         id,
         label: label.to_owned(),
         description: description.to_owned(),
-        group: group.to_owned(),
+        group,
         can_hold_password: holds,
+        password_note: (!holds).then(|| "This format has no place for a password.".to_owned()),
         file_name: file.map(str::to_owned),
     }
 }
@@ -328,14 +391,27 @@ pub struct CopyOutcome {
     pub includes_password: bool,
     /// Things the user must know (above all: "this contains your password").
     pub warnings: Vec<String>,
+    /// What was copied, in one sentence to show and announce.
+    pub message: String,
 }
 
 impl From<&Exported> for CopyOutcome {
     fn from(e: &Exported) -> Self {
+        let label = info(e.format).label;
+        let message = if e.includes_password {
+            format!(
+                "Copied the {label} text to the clipboard, with the password. Paste it where it \
+                 is needed, then copy something else so the password does not stay in the \
+                 clipboard."
+            )
+        } else {
+            format!("Copied the {label} text to the clipboard, without the password.")
+        };
         Self {
             format: e.format,
             includes_password: e.includes_password,
             warnings: e.warnings.clone(),
+            message,
         }
     }
 }
@@ -544,4 +620,30 @@ pub fn export(
         warnings,
         file_name: meta.file_name,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_is_in_exactly_one_group() {
+        let groups = format_groups();
+        assert_eq!(
+            groups.iter().map(|g| g.group).collect::<Vec<_>>(),
+            FormatGroup::ALL
+        );
+        let mut listed: Vec<&str> = groups
+            .iter()
+            .flat_map(|g| g.formats.iter().map(|f| f.id.as_str()))
+            .collect();
+        let mut all: Vec<&str> = FormatId::ALL.iter().map(|f| f.as_str()).collect();
+        listed.sort_unstable();
+        all.sort_unstable();
+        assert_eq!(listed, all, "each format once");
+        for g in &groups {
+            assert_eq!(g.label, g.group.label());
+            assert!(g.formats.iter().all(|f| f.group == g.group));
+        }
+    }
 }

@@ -17,9 +17,8 @@ use crate::error::{ErrorCode, UserError};
 use crate::settings::{FieldError, SmtpSettings};
 
 pub use ops::{
-    delete_profile, delete_profile_async, duplicate_profile, duplicate_profile_async,
-    import_profile, import_profile_async, interrupted, profile_password, save_profile,
-    save_profile_async, DeleteOutcome, SaveRequest,
+    delete_profile, duplicate_profile, import_profile, profile_password, run_blocking,
+    save_profile, DeleteOutcome, SaveRequest,
 };
 pub use store::{ProfileStore, APP_IDENTIFIER, FILE_NAME, MAX_FILE_LEN, SCHEMA_VERSION};
 
@@ -57,6 +56,62 @@ pub enum NoticeCode {
     ProfilesFileNewer,
     /// The file was updated to the current format; the old one is kept.
     ProfilesMigrated,
+}
+
+impl Profile {
+    /// One line for a list, e.g. "alice@example.com through smtp.example.com, port 465
+    /// (Encrypted from the start), password in the keychain".
+    pub fn summary(&self) -> String {
+        let s = &self.settings;
+        let signin = match (&s.username, self.password_saved) {
+            (None, _) => "no sign-in",
+            (Some(_), true) => "password in the keychain",
+            (Some(_), false) => "password not saved",
+        };
+        format!(
+            "{} through {}, port {} ({}), {signin}",
+            s.from,
+            s.host,
+            s.port,
+            s.security.label()
+        )
+    }
+}
+
+/// A saved profile as a list shows it: the profile, and its one-line summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ListedProfile {
+    /// The profile.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub profile: Profile,
+    /// [`Profile::summary`].
+    pub summary: String,
+}
+
+/// The saved profiles as the app lists them, with the notices to show once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ProfileListing {
+    /// Every saved profile with its summary, in the order they were created.
+    pub profiles: Vec<ListedProfile>,
+    /// Notices to show once (e.g. a damaged file was set aside).
+    pub notices: Vec<ProfileNotice>,
+}
+
+impl From<ProfileList> for ProfileListing {
+    fn from(list: ProfileList) -> Self {
+        Self {
+            profiles: list
+                .profiles
+                .into_iter()
+                .map(|profile| ListedProfile {
+                    summary: profile.summary(),
+                    profile,
+                })
+                .collect(),
+            notices: list.notices,
+        }
+    }
 }
 
 /// Something the user must be told about their saved profiles (a file set aside, migrated).
@@ -206,4 +261,41 @@ pub(crate) fn now_rfc3339() -> String {
 /// A new profile id.
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::Security;
+
+    #[test]
+    fn a_listed_profile_says_where_it_sends_in_the_engine_words() {
+        let profile = Profile {
+            id: "p-1".into(),
+            name: "Shop".into(),
+            settings: SmtpSettings {
+                host: "smtp.example.com".into(),
+                port: 587,
+                security: Security::Starttls,
+                username: Some("a@example.com".into()),
+                from: "a@example.com".into(),
+                allow_plaintext_auth: false,
+                cert_exception: None,
+            },
+            password_saved: true,
+            created: "2026-01-01T00:00:00Z".into(),
+            updated: "2026-01-01T00:00:00Z".into(),
+        };
+        let listing = ProfileListing::from(ProfileList {
+            profiles: vec![profile.clone()],
+            notices: vec![],
+        });
+        assert_eq!(
+            listing.profiles[0].summary,
+            "a@example.com through smtp.example.com, port 587 (Upgrade with STARTTLS), \
+             password in the keychain"
+        );
+        let json = serde_json::to_value(&listing.profiles[0]).unwrap();
+        assert_eq!(json["id"], "p-1", "the profile's fields stay at the top");
+    }
 }

@@ -1,8 +1,6 @@
 //! What the faces call: profile operations that keep the file and the keychain in step. A
 //! keychain failure stops the operation with a sentence; nothing is half-done silently.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -170,37 +168,9 @@ pub fn profile_password(
     })
 }
 
-/// [`save_profile`] on tokio's blocking pool (file and keychain calls block).
-pub async fn save_profile_async(
-    store: Arc<ProfileStore>,
-    keychain: Keychain,
-    req: SaveRequest,
-) -> Result<Profile, UserError> {
-    blocking(move || save_profile(&store, &keychain, req)).await
-}
-
-/// [`delete_profile`] on tokio's blocking pool.
-pub async fn delete_profile_async(
-    store: Arc<ProfileStore>,
-    keychain: Keychain,
-    id: String,
-) -> Result<DeleteOutcome, UserError> {
-    blocking(move || delete_profile(&store, &keychain, &id)).await
-}
-
-/// [`duplicate_profile`] on tokio's blocking pool.
-pub async fn duplicate_profile_async(
-    store: Arc<ProfileStore>,
-    keychain: Keychain,
-    id: String,
-    new_name: Option<String>,
-) -> Result<Profile, UserError> {
-    blocking(move || duplicate_profile(&store, &keychain, &id, new_name.as_deref())).await
-}
-
 /// Runs blocking file and keychain work off the async runtime. A panic inside is reported
 /// with a fixed sentence: its message could quote anything the work held, a password included.
-async fn blocking<T, F>(f: F) -> Result<T, UserError>
+pub async fn run_blocking<T, F>(f: F) -> Result<T, UserError>
 where
     F: FnOnce() -> Result<T, UserError> + Send + 'static,
     T: Send + 'static,
@@ -211,7 +181,7 @@ where
 }
 
 /// What a caller says when blocking profile work stopped with a panic.
-pub fn interrupted() -> UserError {
+fn interrupted() -> UserError {
     UserError::new(
         ErrorCode::Internal,
         "The profile operation stopped unexpectedly.",
@@ -247,22 +217,13 @@ pub fn import_profile(
     }
 }
 
-/// [`import_profile`] on tokio's blocking pool.
-pub async fn import_profile_async(
-    store: Arc<ProfileStore>,
-    keychain: Keychain,
-    text: String,
-) -> Result<Profile, UserError> {
-    blocking(move || import_profile(&store, &keychain, &text)).await
-}
-
 #[cfg(test)]
 mod panic_tests {
     use super::*;
 
     #[tokio::test]
     async fn a_panic_in_profile_work_is_reported_without_its_message() {
-        let err = blocking::<(), _>(|| panic!("canary-Pw-in-a-panic"))
+        let err = run_blocking::<(), _>(|| panic!("canary-Pw-in-a-panic"))
             .await
             .unwrap_err();
         let shown = format!("{err:?} {}", serde_json::to_string(&err).unwrap());

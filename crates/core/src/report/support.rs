@@ -153,12 +153,7 @@ mod tests {
                 summary: "Connected\r\nFAKE".into(),
                 detail: None,
             }],
-            verdict: Verdict {
-                code: VerdictCode::Ok,
-                title: "It works".into(),
-                explanation: "All good.".into(),
-                fixes: vec![],
-            },
+            verdict: Verdict::new(VerdictCode::Ok, "It works", "All good.", vec![]),
             tls: None,
             server: None,
             transcript: vec![TranscriptLine {

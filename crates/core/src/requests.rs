@@ -1,0 +1,201 @@
+//! What each desktop command takes: one argument struct per command, exported to TypeScript
+//! with the bindings, so the window's call and the command cannot disagree on a field without
+//! a compile error (and an unknown field is refused at run time too).
+//!
+//! Passwords arrive as [`Password`]: redacted in `Debug`, wiped on drop, never serialised. An
+//! empty password means "none typed".
+
+use serde::Deserialize;
+use ts_rs::TS;
+
+use crate::check::Report;
+use crate::export::FormatId;
+use crate::sensitive::Password;
+use crate::settings::SmtpSettings;
+
+/// `discover`: propose settings for an address.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DiscoverArgs {
+    /// The address the user will send from.
+    pub address: String,
+}
+
+/// `check_address`: is this an email address Portolan can work with?
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct AddressArgs {
+    /// The address as typed.
+    pub address: String,
+}
+
+/// `check`: check settings step by step.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CheckArgs {
+    /// The settings to check.
+    pub settings: SmtpSettings,
+    /// The password typed in the window; null (or empty) to use the saved profile's, if any.
+    #[ts(as = "Option<String>")]
+    pub password: Option<Password>,
+    /// The saved profile these settings belong to, whose keychain entry may be used.
+    pub profile_id: Option<String>,
+    /// The id `cancel` stops this operation with.
+    pub request_id: String,
+}
+
+/// `send_test`: send the test email after the same checks.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SendTestArgs {
+    /// The settings to send with.
+    pub settings: SmtpSettings,
+    /// As for `check`.
+    #[ts(as = "Option<String>")]
+    pub password: Option<Password>,
+    /// As for `check`.
+    pub profile_id: Option<String>,
+    /// The recipient; null (or empty) sends to the sender itself.
+    pub to: Option<String>,
+    /// The id `cancel` stops this operation with.
+    pub request_id: String,
+}
+
+/// `probe`: try the usual ports on a server, without any password.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeArgs {
+    /// The server's name.
+    pub host: String,
+    /// The id `cancel` stops this operation with.
+    pub request_id: String,
+}
+
+/// `cancel`: stop an operation in flight.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CancelArgs {
+    /// The id the operation was started with.
+    pub request_id: String,
+}
+
+/// `profile_save`: save a new profile (`id` null) or update one.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSaveArgs {
+    /// The profile to update, or null for a new one.
+    pub id: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// Its settings.
+    pub settings: SmtpSettings,
+    /// A password for the keychain; null leaves the keychain as it is.
+    #[ts(as = "Option<String>")]
+    pub password: Option<Password>,
+}
+
+/// `profile_rename`: give a profile a new name.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRenameArgs {
+    /// The profile.
+    pub id: String,
+    /// Its new name.
+    pub name: String,
+}
+
+/// `profile_duplicate`: copy a profile and its saved password.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileDuplicateArgs {
+    /// The profile to copy.
+    pub id: String,
+    /// The copy's name; null gives "Name (copy)".
+    pub name: Option<String>,
+}
+
+/// `profile_delete`: delete a profile and its keychain entry.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileDeleteArgs {
+    /// The profile.
+    pub id: String,
+}
+
+/// `import_profile`: import a Portolan profile file's text as a new saved profile.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ImportArgs {
+    /// The file's text, as pasted.
+    pub text: String,
+}
+
+/// `export_preview`: the text of one export, always without the password.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ExportPreviewArgs {
+    /// The format.
+    pub format: FormatId,
+    /// The profile's name, for headings and comments.
+    pub name: Option<String>,
+    /// The saved profile's id, when there is one.
+    pub profile_id: Option<String>,
+    /// The settings to export.
+    pub settings: SmtpSettings,
+}
+
+/// `export_copy`: write one export to the clipboard.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ExportCopyArgs {
+    /// The format.
+    pub format: FormatId,
+    /// The profile's name, for headings and comments.
+    pub name: Option<String>,
+    /// The saved profile's id, whose keychain entry may be used.
+    pub profile_id: Option<String>,
+    /// The settings to export.
+    pub settings: SmtpSettings,
+    /// Write the password into this one copy.
+    pub include_password: bool,
+    /// The password typed in the window; null to use the saved profile's.
+    #[ts(as = "Option<String>")]
+    pub password: Option<Password>,
+}
+
+/// `copy_report`: copy a check's support report to the clipboard.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CopyReportArgs {
+    /// The check's report.
+    pub report: Report,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_field_is_refused() {
+        let err = serde_json::from_str::<CancelArgs>(r#"{"requestId":"check-1"}"#).unwrap_err();
+        assert!(err.to_string().contains("requestId"), "{err}");
+        let ok: CancelArgs = serde_json::from_str(r#"{"request_id":"check-1"}"#).unwrap();
+        assert_eq!(ok.request_id, "check-1");
+    }
+
+    #[test]
+    fn a_password_arrives_redacted() {
+        let args: ProfileSaveArgs = serde_json::from_value(serde_json::json!({
+            "id": null,
+            "name": "Shop",
+            "settings": {
+                "host": "smtp.example.com", "port": 465, "security": "tls",
+                "username": "a@example.com", "from": "a@example.com",
+            },
+            "password": "canary-Pw",
+        }))
+        .unwrap();
+        assert!(!format!("{args:?}").contains("canary"));
+        assert_eq!(args.password.unwrap().expose(), "canary-Pw");
+    }
+}
