@@ -93,7 +93,7 @@ pub async fn discover(
 /// make, so the first screen refuses exactly what the later ones would.
 #[tauri::command]
 pub fn check_address(args: AddressArgs) -> Result<(), UserError> {
-    portolan_core::discover::address::parse(&args.address).map(|_| ())
+    portolan_core::address::parse(&args.address).map(|_| ())
 }
 
 /// Checks `settings` step by step, streaming each step. The password is the one typed, or else

@@ -61,6 +61,21 @@ fn invalid_address_exits_2_before_any_traffic() {
 }
 
 #[test]
+fn the_one_address_check_refuses_stray_dots_and_angle_brackets() {
+    for (typed, said) in [
+        ("a..b@example.com", "two dots in a row"),
+        ("a<b@example.com", "\"<\""),
+    ] {
+        let out = portolan(&s(&["discover", typed, "--offline"]));
+        assert_eq!(out.status.code(), Some(2), "{typed}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(said),
+            "{typed}"
+        );
+    }
+}
+
+#[test]
 fn nothing_found_offline_exits_21() {
     let out = portolan(&s(&["discover", "me@unknown.test", "--offline"]));
     assert_eq!(out.status.code(), Some(21));

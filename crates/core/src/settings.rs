@@ -309,31 +309,12 @@ fn validate_exception(e: &CertException) -> Result<(), String> {
     Ok(())
 }
 
-/// A plausible email address on one line, checked before anything is sent.
+/// An email address (sender or recipient) on one line, checked before anything is sent by
+/// the one address check of `crate::address`; the message names the field (`what`).
 pub fn validate_address(what: &str, addr: &str) -> Result<(), String> {
-    validate_single_line(what, addr, MAX_FIELD_LEN)?;
-    let a = addr.trim();
-    let Some((local, domain)) = a.rsplit_once('@') else {
-        return Err(format!(
-            "The {what} needs an @, like name@example.com. Check for a typing mistake."
-        ));
-    };
-    if local.is_empty() || domain.is_empty() || domain.starts_with('.') || !domain.contains('.') {
-        return Err(format!(
-            "The {what} \"{a}\" is not complete. It should look like name@example.com."
-        ));
-    }
-    if a.chars().any(char::is_whitespace) {
-        return Err(format!(
-            "The {what} contains a space. Type it without spaces."
-        ));
-    }
-    if let Some(c) = a.chars().find(|c| matches!(c, '<' | '>' | ',' | ';')) {
-        return Err(format!(
-            "The {what} cannot contain \"{c}\". Type only the address, like name@example.com."
-        ));
-    }
-    Ok(())
+    crate::address::check(what, addr)
+        .map(|_| ())
+        .map_err(|p| p.sentence())
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@
 //! client), `dns`, `egress` (the log of what left the computer), `guess` and `probe_adapter`
 //! (what confirms a guessed name), `rank` (order and merge).
 
-pub mod address;
+/// The address check lives at the crate's root (settings and sending use it too).
+pub use crate::address;
 pub mod autoconfig;
 pub mod catalogue;
 pub mod dns;
