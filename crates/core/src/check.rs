@@ -3,8 +3,9 @@
 //! reported live, bounded in time, and the first failure becomes a [`Verdict`]; the verdict
 //! does not wait for the server's answer to goodbye.
 //!
-//! The session itself is [`crate::session`]'s; the report's types are [`crate::report`]'s and
-//! are re-exported here, where the app, the CLI and the tests have always found them.
+//! The session itself is the crate-internal `session` room's; the report's types are
+//! [`crate::report`]'s and are re-exported here, where the app, the CLI and the tests have
+//! always found them.
 //!
 //! [`Verdict`]: crate::verdict::Verdict
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::probe::{PortResult, ProbeCandidate};
+use crate::report::probe::{PortResult, ProbeCandidate};
 use crate::report::{Stage, Step};
 use crate::transcript::TranscriptLine;
 

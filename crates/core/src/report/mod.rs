@@ -1,6 +1,6 @@
 //! What a check (or a send) found, step by step: the report the app shows, the CLI prints as
-//! JSON and a helpdesk reads. Only data lives here; the engine fills it in
-//! ([`crate::recorder`]) and [`support`] renders it as text.
+//! JSON and a helpdesk reads, and what a probe found ([`probe`]). Only data and its words
+//! live here; the engine fills it in (the `recorder`) and [`support`] renders it as text.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -11,6 +11,7 @@ use crate::tls::TlsInfo;
 use crate::transcript::TranscriptLine;
 use crate::verdict::Verdict;
 
+pub mod probe;
 pub mod support;
 
 pub use support::{support_text, MAX_REPORT_LEN};

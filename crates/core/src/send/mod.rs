@@ -3,14 +3,13 @@
 
 mod message;
 
-use crate::check::{CheckOptions, Report};
 use crate::diagnose::Failure;
 use crate::error::UserError;
 use crate::observer::Observer;
 use crate::recorder::Recorder;
-use crate::report::Stage;
+use crate::report::{Report, Stage};
 use crate::sensitive::Password;
-use crate::session::{self, command, refused, Session};
+use crate::session::{self, command, refused, CheckOptions, Session};
 use crate::settings::SmtpSettings;
 
 pub use crate::report::SentInfo;
