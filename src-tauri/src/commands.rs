@@ -54,6 +54,16 @@ fn trust() -> Result<Option<Trust>, UserError> {
     }
 }
 
+/// The options of the app's discovery: the core's defaults, with the extra authority of
+/// `PORTOLAN_CA_FILE` (if any) trusted by every connection discovery makes, its web requests
+/// and the probes that confirm guessed servers alike.
+pub fn discover_options() -> Result<DiscoverOptions, UserError> {
+    Ok(DiscoverOptions {
+        trust: trust()?,
+        ..DiscoverOptions::default()
+    })
+}
+
 /// A typed password, or none when the field was left empty.
 fn password(p: Option<Password>) -> Option<Password> {
     p.filter(|s| !s.expose().is_empty())
@@ -76,16 +86,7 @@ pub async fn discover(
     args: DiscoverArgs,
     on_event: Channel<DiscoverEvent>,
 ) -> Result<Discovery, UserError> {
-    let mut opts = DiscoverOptions::default();
-    if let Some(path) = std::env::var_os("PORTOLAN_CA_FILE").filter(|p| !p.is_empty()) {
-        opts.extra_ca_pem = Some(std::fs::read(&path).map_err(|e| {
-            UserError::new(
-                ErrorCode::CaFileUnreadable,
-                format!("The extra certificate file could not be read ({e})."),
-                "Check the path in PORTOLAN_CA_FILE, or unset it.",
-            )
-        })?);
-    }
+    let opts = discover_options()?;
     portolan_core::discover::discover(&args.address, &opts, &DiscoverChannel(on_event)).await
 }
 

@@ -3,6 +3,8 @@
 mod commands;
 mod running;
 
+pub use commands::discover_options;
+
 /// Starts the app: one window, the commands of `commands.rs`.
 pub fn run() {
     let result = tauri::Builder::default()

@@ -76,8 +76,6 @@ pub enum ErrorCode {
     TrustStoreUnavailable,
     /// An extra CA file holds no usable certificate.
     CaFileInvalid,
-    /// An extra CA file could not be read.
-    CaFileUnreadable,
     /// The built-in provider list is damaged.
     CatalogueDamaged,
     /// The clipboard refused the text.
@@ -168,7 +166,6 @@ mod tests {
                 "import_unreadable",
                 "trust_store_unavailable",
                 "ca_file_invalid",
-                "ca_file_unreadable",
                 "catalogue_damaged",
                 "clipboard_failed",
                 "internal",

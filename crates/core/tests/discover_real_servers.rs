@@ -6,11 +6,9 @@
 mod discover_support;
 
 use std::net::Ipv4Addr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use discover_support::{test_servers, Zone};
-use portolan_core::discover::probe_adapter::EngineProber;
 use portolan_core::discover::{discover, DiscoverOptions, EgressKind, SourceKind};
 use portolan_core::ports::Security;
 use portolan_core::tls::Trust;
@@ -28,8 +26,6 @@ async fn domain_found_only_by_guessing_is_confirmed_by_the_real_server() {
         .await;
     let trust =
         Trust::with_extra_ca_file(std::path::Path::new(&env["PORTOLAN_TEST_CA_FILE"])).unwrap();
-    let mut prober = EngineProber::default();
-    prober.options.trust = Some(trust);
     let opts = DiscoverOptions {
         budget: Duration::from_secs(8),
         resolver: Some(dns.addr),
@@ -42,7 +38,7 @@ async fn domain_found_only_by_guessing_is_confirmed_by_the_real_server() {
             (starttls_port, Security::Starttls),
             (closed, Security::Starttls),
         ],
-        prober: Some(Arc::new(prober)),
+        trust: Some(trust),
         ..DiscoverOptions::default()
     };
     let d = discover(&env["PORTOLAN_TEST_ADDRESS"], &opts, &())

@@ -14,6 +14,7 @@ use portolan_core::discover::{
     ProbeOutcome, SourceKind, SourceStatus,
 };
 use portolan_core::ports::Security;
+use portolan_core::tls::Trust;
 
 const LOCAL: Ipv4Addr = Ipv4Addr::LOCALHOST;
 
@@ -179,7 +180,7 @@ async fn https_autoconfig_is_proposed_and_the_address_is_not_sent_by_default() {
         .await;
     let mut o = opts(dns.addr);
     o.autoconfig_https_port = https.port;
-    o.extra_ca_pem = Some(p.ca_pem.clone().into_bytes());
+    o.trust = Some(Trust::with_extra_ca_pem(p.ca_pem.as_bytes()).unwrap());
     let d = discover("bob@ac.test", &o, &()).await.unwrap();
     let best = &d.candidates[0];
     assert_eq!(
@@ -279,7 +280,7 @@ async fn broken_and_slow_sources_never_stall_the_others() {
     let mut o = opts(dns.addr);
     o.autoconfig_https_port = https.port;
     o.http_fallback = false;
-    o.extra_ca_pem = Some(p.ca_pem.clone().into_bytes());
+    o.trust = Some(Trust::with_extra_ca_pem(p.ca_pem.as_bytes()).unwrap());
     o.ispdb_url = Some(format!("https://127.0.0.1:{}/v1.1/", https.port));
     o.request_timeout = Duration::from_secs(10);
     o.budget = Duration::from_secs(3);
@@ -357,7 +358,7 @@ async fn ispdb_entry_is_used_with_the_domain_only() {
     let dns = Zone::default().serve().await;
     let mut o = opts(dns.addr);
     o.http_fallback = false;
-    o.extra_ca_pem = Some(p.ca_pem.clone().into_bytes());
+    o.trust = Some(Trust::with_extra_ca_pem(p.ca_pem.as_bytes()).unwrap());
     o.ispdb_url = Some(format!("https://127.0.0.1:{}/v1.1", https.port));
     let d = discover("dan@isp.test", &o, &()).await.unwrap();
     let best = &d.candidates[0];
@@ -390,6 +391,7 @@ impl HostProber for FakeProber {
         ips: &'a [IpAddr],
         candidates: &'a [(u16, Security)],
         _timeout: Duration,
+        _trust: Option<&'a Trust>,
     ) -> ProbeFuture<'a> {
         Box::pin(async move {
             self.seen

@@ -4,10 +4,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
-use portolan_core::discover::probe_adapter::EngineProber;
 use portolan_core::discover::{
     discover, DiscoverEvent, DiscoverOptions, Discovery, EgressKind, SourceStatus,
 };
@@ -112,19 +110,8 @@ fn options(args: &Args) -> Result<DiscoverOptions, UserError> {
         o.guess_ports = args.guess_ports.clone();
     }
     if let Some(path) = &args.ca_file {
-        // Checked once here (clear message), then used for both autoconfig and the probe.
-        let trust = Trust::with_extra_ca_file(path)?;
-        let pem = std::fs::read(path).map_err(|e| {
-            UserError::new(
-                ErrorCode::CaFileInvalid,
-                format!("The CA file {} could not be read ({e}).", path.display()),
-                "Check the file name.",
-            )
-        })?;
-        o.extra_ca_pem = Some(pem);
-        let mut prober = EngineProber::default();
-        prober.options.trust = Some(trust);
-        o.prober = Some(Arc::new(prober));
+        // One trust for autoconfig over HTTPS and for the probes that confirm guesses.
+        o.trust = Some(Trust::with_extra_ca_file(path)?);
     }
     Ok(o)
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::ports::Security;
+use crate::tls::Trust;
 
 /// The answer for one (port, security) pair of a host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -18,9 +19,10 @@ pub struct ProbeOutcome {
     pub port: u16,
     /// The security tried.
     pub security: Security,
-    /// True when an SMTP server answered there with that security (greeting and EHLO; for
-    /// STARTTLS, the upgrade offered; for TLS, a handshake with a certificate valid for the
-    /// host).
+    /// True when an SMTP server answered there with that security and, when encrypted, a
+    /// certificate from a trusted authority (it may name another host: the check explains
+    /// that). Nobody published a guessed name, so the trusted certificate is what vouches
+    /// for it.
     pub confirmed: bool,
     /// What was seen, in plain words ("refused", "no answer", "certificate is for another
     /// name", …).
@@ -33,13 +35,15 @@ pub type ProbeFuture<'a> = Pin<Box<dyn Future<Output = Vec<ProbeOutcome>> + Send
 /// Confirms which (port, security) pairs of a host really speak SMTP. Sends no password.
 pub trait HostProber: Send + Sync + std::fmt::Debug {
     /// Probes `host` (already resolved to `ips` by discovery's resolver) on each candidate and
-    /// returns one outcome per candidate, within `timeout`.
+    /// returns one outcome per candidate, within `timeout`. `trust` is discovery's own (the
+    /// platform's authorities when `None`): the same authorities as its web requests.
     fn probe<'a>(
         &'a self,
         host: &'a str,
         ips: &'a [IpAddr],
         candidates: &'a [(u16, Security)],
         timeout: std::time::Duration,
+        trust: Option<&'a Trust>,
     ) -> ProbeFuture<'a>;
 }
 

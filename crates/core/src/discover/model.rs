@@ -14,6 +14,7 @@ use super::egress::Egress;
 use super::guess::{self, HostProber};
 use super::probe_adapter::EngineProber;
 use crate::ports::Security;
+use crate::tls::Trust;
 
 /// Thunderbird's ISPDB, queried with the domain only.
 pub const DEFAULT_ISPDB_URL: &str = "https://autoconfig.thunderbird.net/v1.1/";
@@ -273,8 +274,10 @@ pub struct DiscoverOptions {
     pub dns_timeout: Duration,
     /// Base URL of the ISPDB (the domain is appended); `None` skips it.
     pub ispdb_url: Option<String>,
-    /// Extra trusted CA certificates (PEM) for autoconfig over HTTPS.
-    pub extra_ca_pem: Option<Vec<u8>>,
+    /// The certificate authorities trusted by every encrypted connection discovery makes:
+    /// autoconfig and ISPDB over HTTPS, and the probes that confirm guessed servers. `None`
+    /// means the platform's; an extra CA (a company's, or a test CA) goes in here, once.
+    pub trust: Option<Trust>,
     /// Port of the domain's HTTPS autoconfig (443; tests use a loopback port).
     pub autoconfig_https_port: u16,
     /// Port of the domain's HTTP autoconfig fallback (80; tests use a loopback port).
@@ -305,7 +308,7 @@ impl Default for DiscoverOptions {
             resolver: None,
             dns_timeout: Duration::from_secs(3),
             ispdb_url: Some(DEFAULT_ISPDB_URL.to_owned()),
-            extra_ca_pem: None,
+            trust: None,
             autoconfig_https_port: 443,
             autoconfig_http_port: 80,
             http_fallback: true,
@@ -327,7 +330,7 @@ impl std::fmt::Debug for DiscoverOptions {
             .field("share_address", &self.share_address)
             .field("resolver", &self.resolver)
             .field("ispdb_url", &self.ispdb_url)
-            .field("extra_ca", &self.extra_ca_pem.is_some())
+            .field("trust", &self.trust)
             .field("autoconfig_https_port", &self.autoconfig_https_port)
             .field("autoconfig_http_port", &self.autoconfig_http_port)
             .field("guess", &self.guess)

@@ -328,12 +328,11 @@ fn finish(
     }
 }
 
-/// The web client's TLS: the engine's trust (the platform's authorities, plus the extra CA
-/// when one is given), HTTP/1.1 only.
+/// The web client's TLS: the options' trust (the platform's authorities when none is given),
+/// HTTP/1.1 only.
 fn web_tls(opts: &DiscoverOptions) -> Result<rustls::ClientConfig, String> {
-    let trust = match &opts.extra_ca_pem {
-        Some(pem) => Trust::with_extra_ca_pem(pem)
-            .map_err(|e| format!("the extra CA file could not be used ({})", e.message))?,
+    let trust = match &opts.trust {
+        Some(t) => t.clone(),
         None => Trust::platform().map_err(|_| {
             "this computer's trusted certificate authorities could not be read".to_owned()
         })?,

@@ -1,36 +1,50 @@
 //! Plugs the engine's probe (`crate::probe`) into discovery's guess step.
 //!
 //! Discovery has already resolved the guessed name with its own resolver (so the look-up is
-//! logged and a configured resolver is honoured); the probe is pointed at that address. A
-//! guess counts as confirmed when an SMTP server answers there with the expected security,
-//! even if its certificate names another host: the full check later verifies the certificate
-//! against the name the user keeps, and explains a mismatch.
+//! logged and a configured resolver is honoured); the probe is pointed at that address, with
+//! discovery's trust. A guess counts as confirmed when an SMTP server answers there with the
+//! expected security and a certificate from a trusted authority, even if that certificate
+//! names another host (a shared host's certificate is for the provider's name; the full check
+//! later verifies it against the name the user keeps, and explains a mismatch). An untrusted,
+//! self-signed or expired certificate does not confirm a guess: nobody published the name, and
+//! a trusted certificate is the only thing that vouches for whoever answers there.
 
 use std::net::IpAddr;
 use std::time::Duration;
 
 use super::guess::{HostProber, ProbeFuture, ProbeOutcome};
 use crate::ports::Security;
-use crate::probe::{self, PortState, ProbeCandidate, ProbeOptions};
+use crate::probe::{self, PortResult, PortState, ProbeCandidate, ProbeOptions};
+use crate::tls::Trust;
+use crate::verdict::VerdictCode;
 
-/// The engine's probe as a [`HostProber`].
+/// The engine's probe as a [`HostProber`]. Each port is bounded by discovery's guess timeout.
 #[derive(Debug, Clone)]
 pub struct EngineProber {
-    /// Bounds and trust of each probe; `port_timeout` is capped by discovery's guess timeout.
-    pub options: ProbeOptions,
+    /// Bound for each connect.
+    pub connect_timeout: Duration,
+    /// Bound for each reply and handshake.
+    pub command_timeout: Duration,
+    /// Delay between the starts of two ports of one host.
+    pub stagger: Duration,
 }
 
 impl Default for EngineProber {
     fn default() -> Self {
         Self {
-            options: ProbeOptions {
-                connect_timeout: Duration::from_secs(3),
-                command_timeout: Duration::from_secs(3),
-                port_timeout: Duration::from_secs(6),
-                stagger: Duration::from_millis(100),
-                ..ProbeOptions::default()
-            },
+            connect_timeout: Duration::from_secs(3),
+            command_timeout: Duration::from_secs(3),
+            stagger: Duration::from_millis(100),
         }
+    }
+}
+
+/// Whether a port's result confirms a guess (see the module's note).
+fn confirms(r: &PortResult) -> bool {
+    match r.state {
+        PortState::Works => true,
+        PortState::CertProblem => r.verdict == VerdictCode::CertNameMismatch,
+        _ => false,
     }
 }
 
@@ -41,6 +55,7 @@ impl HostProber for EngineProber {
         ips: &'a [IpAddr],
         candidates: &'a [(u16, Security)],
         timeout: Duration,
+        trust: Option<&'a Trust>,
     ) -> ProbeFuture<'a> {
         Box::pin(async move {
             let target = ips
@@ -50,9 +65,15 @@ impl HostProber for EngineProber {
                 .iter()
                 .map(|(port, security)| ProbeCandidate::new(*port, *security))
                 .collect();
-            let mut o = self.options.clone();
-            o.port_timeout = o.port_timeout.min(timeout);
-            o.stop_after_recommendation = false;
+            let o = ProbeOptions {
+                connect_timeout: self.connect_timeout,
+                command_timeout: self.command_timeout,
+                port_timeout: timeout,
+                stagger: self.stagger,
+                trust: trust.cloned(),
+                stop_after_recommendation: false,
+                ..ProbeOptions::default()
+            };
             let all = |detail: &str| {
                 candidates
                     .iter()
@@ -74,7 +95,7 @@ impl HostProber for EngineProber {
                     .map(|r| ProbeOutcome {
                         port: r.candidate.port,
                         security: r.candidate.security,
-                        confirmed: matches!(r.state, PortState::Works | PortState::CertProblem),
+                        confirmed: confirms(&r),
                         detail: r.summary,
                     })
                     .collect(),

@@ -81,7 +81,13 @@ async fn guess_one(ctx: &Ctx, name: &str) -> Result<Vec<ProbeOutcome>, LookupFai
         );
     }
     Ok(prober
-        .probe(name, &ips, &ctx.opts.guess_ports, ctx.opts.guess_timeout)
+        .probe(
+            name,
+            &ips,
+            &ctx.opts.guess_ports,
+            ctx.opts.guess_timeout,
+            ctx.opts.trust.as_ref(),
+        )
         .await)
 }
 
