@@ -2,15 +2,13 @@
 //! `portolan discover` prints the core's discovery, in text and JSON, with the same sources and
 //! the same "what left the computer" list.
 
-#[path = "../../core/tests/discover_support/mod.rs"]
-mod discover_support;
-
 use std::net::Ipv4Addr;
 use std::process::{Command, Output};
 
-use discover_support::{test_servers, Zone};
 use portolan_core::discover::{Discovery, SourceKind};
 use portolan_core::ports::Security;
+use portolan_test_support::dns::Zone;
+use portolan_test_support::test_servers;
 
 fn portolan(args: &[String]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portolan"))

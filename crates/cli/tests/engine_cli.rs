@@ -7,6 +7,8 @@ use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
+use portolan_test_support::test_servers;
+
 const CANARY: &str = "Cli-Canary-4u8R-Pa55";
 
 fn portolan() -> Command {
@@ -189,28 +191,9 @@ fn human_output_shows_steps_with_marks_and_the_fix() {
     );
 }
 
-/// The real fixture, when present (see crates/core/tests/engine_real.rs).
-fn servers() -> Option<std::collections::HashMap<String, String>> {
-    let Some(path) = std::env::var_os("PORTOLAN_TEST_SERVERS") else {
-        assert!(
-            std::env::var("PORTOLAN_REQUIRE_SERVERS").as_deref() != Ok("1"),
-            "PORTOLAN_REQUIRE_SERVERS=1 but PORTOLAN_TEST_SERVERS is not set"
-        );
-        eprintln!("note: PORTOLAN_TEST_SERVERS is not set; skipping a real-server test");
-        return None;
-    };
-    let text = std::fs::read_to_string(path).unwrap();
-    Some(
-        text.lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-    )
-}
-
 #[test]
 fn real_check_in_the_bench_shape_works_and_bad_certificates_exit_14() {
-    let Some(env) = servers() else { return };
+    let Some(env) = test_servers() else { return };
     let args = |port: &str, sec: &str| {
         vec![
             "check".to_owned(),
@@ -245,7 +228,7 @@ fn real_check_in_the_bench_shape_works_and_bad_certificates_exit_14() {
 
 #[test]
 fn real_probe_recommends_the_implicit_tls_port() {
-    let Some(env) = servers() else { return };
+    let Some(env) = test_servers() else { return };
     let tls = format!("{}:tls", env["PORTOLAN_TEST_SUBMISSIONS_PORT"]);
     let starttls = format!("{}:starttls", env["PORTOLAN_TEST_SUBMISSION_PORT"]);
     let (code, json, text) = run_json(
@@ -278,7 +261,7 @@ fn send_without_any_sender_address_is_refused_before_connecting() {
 
 #[test]
 fn real_send_delivers_and_reports_the_queue_reply() {
-    let Some(env) = servers() else { return };
+    let Some(env) = test_servers() else { return };
     let pw = format!("{}\n", env["PORTOLAN_TEST_PASSWORD"]);
     let (code, json, text) = run_json(
         &[

@@ -11,10 +11,6 @@
 //! tests their error paths instead, and never touch the user's keychain.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "../../core/tests/engine_support/leak.rs"]
-mod leak;
-
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -22,7 +18,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use leak::Scan;
+use portolan_test_support::leak::Scan;
+use portolan_test_support::session::session_home;
+use portolan_test_support::test_servers;
 
 const PW: &str = "Cli Leak \"Canary\" 5t\\Qz&%/+ Pö!";
 const USER: &str = "alice@cli.test";
@@ -36,18 +34,12 @@ struct Sandbox {
 
 impl Sandbox {
     fn new(name: &str) -> Self {
-        let (root, keychain) = match std::env::var_os("PORTOLAN_TEST_HOME") {
-            Some(h) => (PathBuf::from(h).join("leak-cli"), true),
-            None => {
-                assert!(
-                    std::env::var("PORTOLAN_REQUIRE_SERVERS").as_deref() != Ok("1"),
-                    "make test runs the keychain tests inside scripts/in-test-session.sh"
-                );
-                (
-                    std::env::temp_dir().join(format!("portolan-leak-cli-{}", std::process::id())),
-                    false,
-                )
-            }
+        let (root, keychain) = match session_home() {
+            Some(h) => (h.join("leak-cli"), true),
+            None => (
+                std::env::temp_dir().join(format!("portolan-leak-cli-{}", std::process::id())),
+                false,
+            ),
         };
         let home = root.join(name);
         let _ = std::fs::remove_dir_all(&home);
@@ -553,29 +545,11 @@ fn profiles_export_import_with_the_keychain() {
     ));
 }
 
-fn real_env() -> Option<HashMap<String, String>> {
-    let Some(path) = std::env::var_os("PORTOLAN_TEST_SERVERS") else {
-        assert!(
-            std::env::var("PORTOLAN_REQUIRE_SERVERS").as_deref() != Ok("1"),
-            "PORTOLAN_REQUIRE_SERVERS=1 but PORTOLAN_TEST_SERVERS is not set"
-        );
-        eprintln!("note: PORTOLAN_TEST_SERVERS is not set; skipping the real servers");
-        return None;
-    };
-    let text = std::fs::read_to_string(path).unwrap();
-    Some(
-        text.lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-    )
-}
-
 /// The real Postfix/Dovecot over TLS and STARTTLS, with the right password (its own canary)
 /// and a wrong one (ours), from both sources; a test email.
 #[test]
 fn real_servers_check_and_send() {
-    let Some(env) = real_env() else { return };
+    let Some(env) = test_servers() else { return };
     let user = env["PORTOLAN_TEST_USER"].clone();
     let real = env["PORTOLAN_TEST_PASSWORD"].clone();
     let mut scan = Scan::new(&[(user.as_str(), real.as_str()), (user.as_str(), PW)]);

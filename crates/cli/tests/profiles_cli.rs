@@ -8,6 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use portolan_test_support::session::test_home;
+use portolan_test_support::test_servers;
+
 /// A session bus configuration with no service directories: nothing is activated on demand.
 const BUS_WITHOUT_SERVICES: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -25,38 +28,11 @@ const BUS_WITHOUT_SERVICES: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop
 
 const CANARY: &str = "Canary-p4ss\"w'o$rd`\\";
 
-/// The private HOME of the test session, or `None` when not inside it (the tests then skip,
-/// so `cargo test` outside `make test` never touches the user's keychain or settings).
-fn test_home() -> Option<PathBuf> {
-    let Some(home) = std::env::var_os("PORTOLAN_TEST_HOME") else {
-        // The test command runs these inside the session; it must not skip them silently.
-        assert!(
-            std::env::var("PORTOLAN_REQUIRE_SERVERS").as_deref() != Ok("1"),
-            "make test runs the keychain tests inside scripts/in-test-session.sh"
-        );
-        return None;
-    };
-    let home = PathBuf::from(home);
-    assert_eq!(
-        std::env::var_os("HOME").map(PathBuf::from),
-        Some(home.clone()),
-        "HOME must be the test session's throwaway home"
-    );
-    assert!(
-        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-        "the test session has its own D-Bus"
-    );
-    Some(home)
-}
-
 macro_rules! in_session {
     () => {
         match test_home() {
             Some(h) => h,
-            None => {
-                eprintln!("skipped: run inside scripts/in-test-session.sh (make test does)");
-                return;
-            }
+            None => return,
         }
     };
 }
@@ -458,25 +434,10 @@ fn names_and_settings_are_checked_before_anything_is_saved() {
     assert!(!c.file().exists());
 }
 
-/// The real Postfix/Dovecot fixture, when the test command started it.
-fn servers() -> Option<std::collections::HashMap<String, String>> {
-    let path = std::env::var_os("PORTOLAN_TEST_SERVERS")?;
-    let text = std::fs::read_to_string(path).unwrap();
-    Some(
-        text.lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-    )
-}
-
 #[test]
 fn check_and_send_with_a_saved_profile_use_its_keyring_password() {
     let home = in_session!();
-    let Some(env) = servers() else {
-        eprintln!("skipped: no test servers");
-        return;
-    };
+    let Some(env) = test_servers() else { return };
     let c = Config::new(&home, "real-server");
     let real_pw = env["PORTOLAN_TEST_PASSWORD"].clone();
     c.ok(

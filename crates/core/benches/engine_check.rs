@@ -3,7 +3,6 @@
 //! time measured is Portolan's (parsing, TLS, bookkeeping), not a real server's.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -12,8 +11,7 @@ use portolan_core::ports::Security;
 use portolan_core::sensitive::Sensitive;
 use portolan_core::settings::SmtpSettings;
 use portolan_core::tls::Trust;
-use rcgen::{CertificateParams, KeyPair};
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use portolan_test_support::pki::TestCa;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -63,30 +61,9 @@ fn bench(c: &mut Criterion) {
         .unwrap();
 
     // A CA and a certificate for 127.0.0.1.
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let issuer = rcgen::Issuer::new(ca, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&key, &issuer)
-        .unwrap();
-    let server_cfg = Arc::new(
-        rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf.der().clone()],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-        )
-        .unwrap(),
-    );
-    let trust = Trust::with_extra_ca_pem(ca_cert.pem().as_bytes()).unwrap();
+    let ca = TestCa::new("Portolan bench CA");
+    let server_cfg = ca.server(&["127.0.0.1"]);
+    let trust = Trust::with_extra_ca_pem(ca.pem.as_bytes()).unwrap();
 
     let (plain_port, tls_port) = rt.block_on(async {
         let plain = TcpListener::bind("127.0.0.1:0").await.unwrap();

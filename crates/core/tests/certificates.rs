@@ -26,67 +26,18 @@ use portolan_core::sensitive::Sensitive;
 use portolan_core::settings::{CertException, SmtpSettings};
 use portolan_core::tls::Trust;
 use portolan_core::verdict::VerdictCode;
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use portolan_test_support::pki::{self, leaf, TestCa};
+use rcgen::{BasicConstraints, IsCa};
 
-/// A test CA the check is told to trust.
-struct Ca {
-    pem: String,
-    issuer: Issuer<'static, KeyPair>,
+/// The engine's trust: the platform plus `ca`.
+fn trust(ca: &TestCa) -> Trust {
+    Trust::with_extra_ca_pem(ca.pem.as_bytes()).unwrap()
 }
 
-impl Ca {
-    fn new(cn: &str) -> Self {
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.distinguished_name.push(DnType::CommonName, cn);
-        let cert = params.self_signed(&key).unwrap();
-        Self {
-            pem: cert.pem(),
-            issuer: Issuer::new(params, key),
-        }
-    }
-
-    fn trust(&self) -> Trust {
-        Trust::with_extra_ca_pem(self.pem.as_bytes()).unwrap()
-    }
-
-    /// A server config with a certificate from `params`, signed by this CA.
-    fn sign(&self, params: CertificateParams) -> Arc<rustls::ServerConfig> {
-        let key = KeyPair::generate().unwrap();
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
-        config(cert.der().clone(), &key)
-    }
-}
-
-fn leaf(names: &[&str]) -> CertificateParams {
-    let mut p =
-        CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
-    p.distinguished_name
-        .push(DnType::CommonName, names.first().copied().unwrap_or("x"));
-    p
-}
-
+/// A self-signed server config for `names`, and its fingerprint.
 fn self_signed(names: &[&str]) -> (Arc<rustls::ServerConfig>, String) {
-    let key = KeyPair::generate().unwrap();
-    let cert = leaf(names).self_signed(&key).unwrap();
-    let sha = portolan_core::tls::sha256_hex(cert.der());
-    (config(cert.der().clone(), &key), sha)
-}
-
-fn config(cert: CertificateDer<'static>, key: &KeyPair) -> Arc<rustls::ServerConfig> {
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-    Arc::new(
-        rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert], key)
-        .unwrap(),
-    )
+    let (cfg, der) = pki::self_signed(names);
+    (cfg, portolan_core::tls::sha256_hex(&der))
 }
 
 fn pw() -> Sensitive<String> {
@@ -129,8 +80,8 @@ fn assert_refused(r: &Report, sent_auth: bool, code: VerdictCode) {
 async fn a_good_certificate_from_the_trusted_ca_signs_in() {
     // The control: the same server with a valid certificate works, so each refusal below is
     // about the certificate alone.
-    let ca = Ca::new("Portolan Certificates Test CA");
-    let (r, auth) = check_starttls(ca.sign(leaf(&["127.0.0.1"])), Some(ca.trust())).await;
+    let ca = TestCa::new("Portolan Certificates Test CA");
+    let (r, auth) = check_starttls(ca.sign(leaf(&["127.0.0.1"])), Some(trust(&ca))).await;
     assert_eq!(r.verdict.code, VerdictCode::Ok, "{:#?}", r.verdict);
     assert!(auth);
     assert!(r.tls.unwrap().verified);
@@ -138,11 +89,11 @@ async fn a_good_certificate_from_the_trusted_ca_signs_in() {
 
 #[tokio::test]
 async fn expired_certificate_is_refused() {
-    let ca = Ca::new("Portolan Certificates Test CA");
+    let ca = TestCa::new("Portolan Certificates Test CA");
     let mut p = leaf(&["127.0.0.1"]);
     p.not_before = rcgen::date_time_ymd(2020, 1, 1);
     p.not_after = rcgen::date_time_ymd(2021, 1, 1);
-    let (r, auth) = check_starttls(ca.sign(p), Some(ca.trust())).await;
+    let (r, auth) = check_starttls(ca.sign(p), Some(trust(&ca))).await;
     assert_refused(&r, auth, VerdictCode::CertExpired);
     assert!(
         r.verdict.explanation.contains("2021-01-01"),
@@ -153,11 +104,11 @@ async fn expired_certificate_is_refused() {
 
 #[tokio::test]
 async fn not_yet_valid_certificate_is_refused() {
-    let ca = Ca::new("Portolan Certificates Test CA");
+    let ca = TestCa::new("Portolan Certificates Test CA");
     let mut p = leaf(&["127.0.0.1"]);
     p.not_before = rcgen::date_time_ymd(2090, 1, 1);
     p.not_after = rcgen::date_time_ymd(2091, 1, 1);
-    let (r, auth) = check_starttls(ca.sign(p), Some(ca.trust())).await;
+    let (r, auth) = check_starttls(ca.sign(p), Some(trust(&ca))).await;
     assert_refused(&r, auth, VerdictCode::CertExpired);
 }
 
@@ -172,16 +123,16 @@ async fn self_signed_certificate_is_refused() {
 
 #[tokio::test]
 async fn certificate_for_another_name_is_refused() {
-    let ca = Ca::new("Portolan Certificates Test CA");
-    let (r, auth) = check_starttls(ca.sign(leaf(&["mail.other.test"])), Some(ca.trust())).await;
+    let ca = TestCa::new("Portolan Certificates Test CA");
+    let (r, auth) = check_starttls(ca.sign(leaf(&["mail.other.test"])), Some(trust(&ca))).await;
     assert_refused(&r, auth, VerdictCode::CertNameMismatch);
 }
 
 #[tokio::test]
 async fn certificate_from_an_unknown_ca_is_refused() {
-    let trusted = Ca::new("Portolan Certificates Test CA");
-    let unknown = Ca::new("Some Other CA");
-    let (r, auth) = check_starttls(unknown.sign(leaf(&["127.0.0.1"])), Some(trusted.trust())).await;
+    let trusted = TestCa::new("Portolan Certificates Test CA");
+    let unknown = TestCa::new("Some Other CA");
+    let (r, auth) = check_starttls(unknown.sign(leaf(&["127.0.0.1"])), Some(trust(&trusted))).await;
     assert_refused(&r, auth, VerdictCode::CertUntrusted);
     assert!(
         r.verdict.explanation.contains("Some Other CA"),
@@ -194,10 +145,10 @@ async fn certificate_from_an_unknown_ca_is_refused() {
 async fn ca_certificate_used_as_the_server_certificate_is_refused() {
     // Signed by the trusted CA and for the right name, but marked as an authority
     // (basicConstraints CA:TRUE): not a server's certificate.
-    let ca = Ca::new("Portolan Certificates Test CA");
+    let ca = TestCa::new("Portolan Certificates Test CA");
     let mut p = leaf(&["127.0.0.1"]);
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let (r, auth) = check_starttls(ca.sign(p), Some(ca.trust())).await;
+    let (r, auth) = check_starttls(ca.sign(p), Some(trust(&ca))).await;
     assert_refused(&r, auth, VerdictCode::CertUntrusted);
     // The explanation must not blame the (trusted) issuer.
     assert!(

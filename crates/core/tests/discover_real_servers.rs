@@ -3,15 +3,14 @@
 //! `smtp.<test domain>` to 127.0.0.1, and the guessed ports are the fixture's submission
 //! ports, confirmed by the engine's probe (EHLO and QUIT only).
 
-mod discover_support;
-
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use discover_support::{test_servers, Zone};
 use portolan_core::discover::{discover, DiscoverOptions, EgressKind, SourceKind};
 use portolan_core::ports::Security;
 use portolan_core::tls::Trust;
+use portolan_test_support::dns::Zone;
+use portolan_test_support::test_servers;
 
 #[tokio::test]
 async fn domain_found_only_by_guessing_is_confirmed_by_the_real_server() {

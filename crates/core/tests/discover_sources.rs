@@ -8,13 +8,14 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use discover_support::{client_config, pki, web, Page, Routes, Zone};
+use discover_support::{client_config, pki, web, Page, Routes};
 use portolan_core::discover::{
     discover, Confidence, DiscoverEvent, DiscoverOptions, EgressKind, HostProber, ProbeFuture,
     ProbeOutcome, SourceKind, SourceStatus,
 };
 use portolan_core::ports::Security;
 use portolan_core::tls::Trust;
+use portolan_test_support::dns::{RecordType, Zone};
 
 const LOCAL: Ipv4Addr = Ipv4Addr::LOCALHOST;
 
@@ -273,7 +274,7 @@ async fn broken_and_slow_sources_never_stall_the_others() {
     let dns = Zone::default()
         .a("autoconfig.slow.test", LOCAL)
         .a("slow.test", LOCAL)
-        .silent("slow.test", hickory_proto::rr::RecordType::MX)
+        .silent("slow.test", RecordType::MX)
         .srv("_submissions._tcp.slow.test", 0, 1, 465, "smtp.slow.test")
         .serve()
         .await;

@@ -5,8 +5,7 @@
 
 mod engine_support;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use engine_support::assert_no_secret;
@@ -16,38 +15,21 @@ use portolan_core::sensitive::Sensitive;
 use portolan_core::settings::SmtpSettings;
 use portolan_core::tls::Trust;
 use portolan_core::verdict::{FixKind, VerdictCode};
+use portolan_test_support::{test_servers, TestServers};
 
-struct Env(HashMap<String, String>);
+struct Env(TestServers);
 
 impl Env {
     fn load() -> Option<Self> {
-        let Some(path) = std::env::var_os("PORTOLAN_TEST_SERVERS") else {
-            assert!(
-                std::env::var("PORTOLAN_REQUIRE_SERVERS").as_deref() != Ok("1"),
-                "PORTOLAN_REQUIRE_SERVERS=1 but PORTOLAN_TEST_SERVERS is not set"
-            );
-            eprintln!("note: PORTOLAN_TEST_SERVERS is not set; skipping a real-server test");
-            return None;
-        };
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", PathBuf::from(&path).display()));
-        let map = text
-            .lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-            .collect();
-        Some(Self(map))
+        test_servers().map(Self)
     }
 
     fn get(&self, k: &str) -> String {
-        self.0
-            .get(k)
-            .cloned()
-            .unwrap_or_else(|| panic!("{k} missing from servers.env"))
+        self.0.get(k).to_owned()
     }
 
     fn port(&self, k: &str) -> u16 {
-        self.get(k).parse().unwrap()
+        self.0.port(k)
     }
 
     fn settings(&self, port_key: &str, security: Security, user: bool) -> SmtpSettings {
@@ -416,7 +398,7 @@ async fn real_starttls_certificate_failures_get_their_codes() {
             VerdictCode::CertUntrusted,
         ),
     ] {
-        if !env.0.contains_key(key) {
+        if env.0.try_get(key).is_none() {
             continue;
         }
         let s = env.settings(key, Security::Starttls, true);

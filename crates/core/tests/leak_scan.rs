@@ -11,14 +11,12 @@
 
 mod engine_support;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use engine_support::leak::{forms, Scan};
 use engine_support::*;
 use portolan_core::check::{check, CheckOptions, Report};
 use portolan_core::error::UserError;
@@ -33,6 +31,9 @@ use portolan_core::settings::SmtpSettings;
 use portolan_core::tls::Trust;
 use portolan_core::transcript::{Direction, REDACTED};
 use portolan_core::verdict::VerdictCode;
+use portolan_test_support::leak::{forms, Scan};
+use portolan_test_support::session::session_home;
+use portolan_test_support::{test_servers, TestServers};
 
 /// A canary with every character some syntax escapes: quotes, backslash, space, `&`, `%`, `/`,
 /// `+`, `!`, and a non-ASCII letter.
@@ -804,28 +805,14 @@ fn errors_and_settings_types() {
     scan.finish("errors and settings");
 }
 
-struct RealEnv(HashMap<String, String>);
+struct RealEnv(TestServers);
 
 impl RealEnv {
     fn load() -> Option<Self> {
-        let Some(path) = std::env::var_os("PORTOLAN_TEST_SERVERS") else {
-            assert!(
-                std::env::var("PORTOLAN_REQUIRE_SERVERS").as_deref() != Ok("1"),
-                "PORTOLAN_REQUIRE_SERVERS=1 but PORTOLAN_TEST_SERVERS is not set"
-            );
-            eprintln!("note: PORTOLAN_TEST_SERVERS is not set; skipping the real servers");
-            return None;
-        };
-        let text = std::fs::read_to_string(&path).unwrap();
-        Some(Self(
-            text.lines()
-                .filter_map(|l| l.split_once('='))
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
-        ))
+        test_servers().map(Self)
     }
     fn get(&self, k: &str) -> &str {
-        self.0.get(k).unwrap_or_else(|| panic!("{k} missing"))
+        self.0.get(k)
     }
     fn settings(&self, port: &str, security: Security) -> SmtpSettings {
         SmtpSettings {
@@ -1064,7 +1051,7 @@ async fn trace_child() {
         .await;
     }
     // The platform keychain only where the test session provides one; never the user's.
-    if std::env::var_os("PORTOLAN_TEST_HOME").is_some() {
+    if session_home().is_some() {
         let dir = temp_dir("trace-profiles");
         let store = ProfileStore::new(&dir);
         let k = Keychain::platform();

@@ -1,156 +1,16 @@
-//! Loopback stand-ins for the internet, for discovery tests: a DNS responder (UDP, answers
-//! encoded with hickory-proto) and an HTTP(S) server (tokio + tokio-rustls, certificates from
-//! a throw-away CA made with rcgen) that serves autoconfig files by Host header and path.
+//! Loopback stand-ins for the internet, for discovery tests: an HTTP(S) server (tokio +
+//! tokio-rustls, certificates from a throw-away CA) that serves autoconfig files by Host header
+//! and path. The DNS responder and the CA are the shared ones of `portolan-test-support`.
 //! Everything listens on 127.0.0.1 only.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hickory_proto::op::{Message, MessageType, ResponseCode};
-use hickory_proto::rr::rdata::{A, MX, SRV};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use portolan_test_support::pki::TestCa;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, UdpSocket};
-
-/// How the DNS responder treats one name.
-#[derive(Clone)]
-pub enum DnsAnswer {
-    /// These records.
-    Records(Vec<RData>),
-    /// Never answer (a dead or filtered server).
-    Silent,
-    /// SERVFAIL.
-    ServFail,
-}
-
-/// A tiny authoritative responder: exact (name, type) matches, NXDOMAIN otherwise.
-pub struct DnsServer {
-    pub addr: SocketAddr,
-    pub queries: Arc<Mutex<Vec<String>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for DnsServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-/// Builds a zone.
-#[derive(Default, Clone)]
-pub struct Zone(HashMap<(String, RecordType), DnsAnswer>);
-
-fn name(n: &str) -> Name {
-    Name::from_ascii(format!("{}.", n.trim_end_matches('.'))).unwrap()
-}
-
-impl Zone {
-    pub fn a(mut self, host: &str, ip: Ipv4Addr) -> Self {
-        let e = self
-            .0
-            .entry((host.to_ascii_lowercase(), RecordType::A))
-            .or_insert(DnsAnswer::Records(vec![]));
-        if let DnsAnswer::Records(v) = e {
-            v.push(RData::A(A(ip)));
-        }
-        self
-    }
-    pub fn mx(mut self, domain: &str, pref: u16, host: &str) -> Self {
-        let e = self
-            .0
-            .entry((domain.to_ascii_lowercase(), RecordType::MX))
-            .or_insert(DnsAnswer::Records(vec![]));
-        if let DnsAnswer::Records(v) = e {
-            v.push(RData::MX(MX::new(pref, name(host))));
-        }
-        self
-    }
-    pub fn srv(mut self, owner: &str, prio: u16, weight: u16, port: u16, target: &str) -> Self {
-        let e = self
-            .0
-            .entry((owner.to_ascii_lowercase(), RecordType::SRV))
-            .or_insert(DnsAnswer::Records(vec![]));
-        let t = if target == "." {
-            Name::root()
-        } else {
-            name(target)
-        };
-        if let DnsAnswer::Records(v) = e {
-            v.push(RData::SRV(SRV::new(prio, weight, port, t)));
-        }
-        self
-    }
-    pub fn silent(mut self, owner: &str, t: RecordType) -> Self {
-        self.0
-            .insert((owner.to_ascii_lowercase(), t), DnsAnswer::Silent);
-        self
-    }
-    pub fn servfail(mut self, owner: &str, t: RecordType) -> Self {
-        self.0
-            .insert((owner.to_ascii_lowercase(), t), DnsAnswer::ServFail);
-        self
-    }
-    /// Every name under `domain` that has any record, so NODATA differs from NXDOMAIN.
-    fn name_exists(&self, n: &str) -> bool {
-        self.0.keys().any(|(k, _)| k == n)
-    }
-
-    pub async fn serve(self) -> DnsServer {
-        let sock = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let addr = sock.local_addr().unwrap();
-        let queries = Arc::new(Mutex::new(Vec::new()));
-        let q2 = queries.clone();
-        let task = tokio::spawn(async move {
-            let mut buf = vec![0u8; 4096];
-            loop {
-                let Ok((n, peer)) = sock.recv_from(&mut buf).await else {
-                    continue;
-                };
-                let Ok(req) = Message::from_vec(&buf[..n]) else {
-                    continue;
-                };
-                let Some(q) = req.queries.first().cloned() else {
-                    continue;
-                };
-                let qname = q.name.to_ascii().trim_end_matches('.').to_ascii_lowercase();
-                q2.lock().unwrap().push(format!("{} {qname}", q.query_type));
-                let mut resp =
-                    Message::new(req.metadata.id, MessageType::Response, req.metadata.op_code);
-                resp.metadata.recursion_desired = req.metadata.recursion_desired;
-                resp.metadata.recursion_available = true;
-                resp.metadata.authoritative = true;
-                resp.add_query(q.clone());
-                match self.0.get(&(qname.clone(), q.query_type)) {
-                    Some(DnsAnswer::Silent) => continue,
-                    Some(DnsAnswer::ServFail) => {
-                        resp.metadata.response_code = ResponseCode::ServFail;
-                    }
-                    Some(DnsAnswer::Records(rs)) => {
-                        for r in rs {
-                            resp.add_answer(Record::from_rdata(q.name.clone(), 60, r.clone()));
-                        }
-                    }
-                    None => {
-                        if !self.name_exists(&qname) {
-                            resp.metadata.response_code = ResponseCode::NXDomain;
-                        }
-                    }
-                }
-                if let Ok(bytes) = resp.to_vec() {
-                    let _ = sock.send_to(&bytes, peer).await;
-                }
-            }
-        });
-        DnsServer {
-            addr,
-            queries,
-            task,
-        }
-    }
-}
+use tokio::net::TcpListener;
 
 /// A throw-away CA and a server certificate for the given names.
 pub struct TestPki {
@@ -159,31 +19,10 @@ pub struct TestPki {
 }
 
 pub fn pki(names: &[&str]) -> TestPki {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "Portolan discovery test CA");
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf_params =
-        CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
-    let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
-    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-    let key =
-        tokio_rustls::rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
-    let server = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![leaf.der().clone()], key)
-        .unwrap();
+    let ca = TestCa::new("Portolan discovery test CA");
     TestPki {
-        ca_pem: ca_cert.pem(),
-        server: Arc::new(server),
+        server: ca.server(names),
+        ca_pem: ca.pem,
     }
 }
 
@@ -348,28 +187,4 @@ pub fn client_config(host: &str, port: u16, socket: &str, username: &str) -> Str
   </emailProvider>
 </clientConfig>"#
     )
-}
-
-/// Reads the real-server fixture's `servers.env`, or `None` (with a note) when it is not
-/// configured; panics when `PORTOLAN_REQUIRE_SERVERS=1` demands it.
-pub fn test_servers() -> Option<HashMap<String, String>> {
-    match std::env::var("PORTOLAN_TEST_SERVERS") {
-        Ok(path) => {
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("PORTOLAN_TEST_SERVERS={path} unreadable: {e}"));
-            Some(
-                text.lines()
-                    .filter_map(|l| l.split_once('='))
-                    .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-                    .collect(),
-            )
-        }
-        Err(_) => {
-            if std::env::var("PORTOLAN_REQUIRE_SERVERS").as_deref() == Ok("1") {
-                panic!("PORTOLAN_REQUIRE_SERVERS=1 but PORTOLAN_TEST_SERVERS is not set");
-            }
-            eprintln!("note: PORTOLAN_TEST_SERVERS not set; skipping the real-server part");
-            None
-        }
-    }
 }

@@ -1,6 +1,6 @@
 //! Scripted SMTP servers on loopback for the engine's tests: one listener per test, on an
 //! ephemeral port, doing exactly what the test says (including misbehaving), plus test
-//! certificates made with rcgen.
+//! certificates from the shared test CA (`portolan-test-support`).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::{Arc, Mutex};
@@ -10,20 +10,19 @@ use portolan_core::check::CheckOptions;
 use portolan_core::ports::Security;
 use portolan_core::settings::SmtpSettings;
 use portolan_core::tls::Trust;
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use portolan_test_support::leak::Scan;
+use portolan_test_support::pki::{self, TestCa};
+use rustls::pki_types::CertificateDer;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-
-pub mod leak;
 
 /// A password whose every form the tests look for in reports.
 pub const CANARY: &str = "Canary-9q7Z-Pa55w0rd!";
 
-/// A CA, and server certificates signed by it.
+/// A CA, and server certificates signed by it (the shared test CA, with the engine's trust).
 pub struct Pki {
     pub ca_pem: String,
-    issuer: Issuer<'static, KeyPair>,
+    ca: TestCa,
 }
 
 impl Pki {
@@ -33,14 +32,10 @@ impl Pki {
 
     /// A CA whose common name is `cn` (e.g. an antivirus product's interception CA).
     pub fn named(cn: &str) -> Self {
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.distinguished_name.push(DnType::CommonName, cn);
-        let cert = params.self_signed(&key).unwrap();
+        let ca = TestCa::new(cn);
         Self {
-            ca_pem: cert.pem(),
-            issuer: Issuer::new(params, key),
+            ca_pem: ca.pem.clone(),
+            ca,
         }
     }
 
@@ -51,40 +46,13 @@ impl Pki {
 
     /// A server config with a certificate for `names`, signed by this CA.
     pub fn server(&self, names: &[&str]) -> Arc<rustls::ServerConfig> {
-        let key = KeyPair::generate().unwrap();
-        let mut params =
-            CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                .unwrap();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, names.first().copied().unwrap_or("x"));
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
-        server_config(cert.der().clone(), key)
+        self.ca.server(names)
     }
 
     /// A self-signed server config for `names`.
     pub fn self_signed(names: &[&str]) -> (Arc<rustls::ServerConfig>, CertificateDer<'static>) {
-        let key = KeyPair::generate().unwrap();
-        let params =
-            CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                .unwrap();
-        let cert = params.self_signed(&key).unwrap();
-        let der = cert.der().clone();
-        (server_config(der.clone(), key), der)
+        pki::self_signed(names)
     }
-}
-
-fn server_config(cert: CertificateDer<'static>, key: KeyPair) -> Arc<rustls::ServerConfig> {
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Arc::new(
-        rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(vec![cert], key)
-            .unwrap(),
-    )
 }
 
 /// How the scripted server behaves. Replies are raw bytes so tests can misbehave exactly.
@@ -337,9 +305,9 @@ pub fn quick(trust: Option<Trust>) -> CheckOptions {
     }
 }
 
-/// Fails the test if any form of `secret` ([`leak::forms`]) appears in `text`.
+/// Fails the test if any form of `secret` (`leak::forms`) appears in `text`.
 pub fn assert_no_secret(text: &str, user: &str, secret: &str) {
-    let mut scan = leak::Scan::new(&[(user, secret)]);
+    let mut scan = Scan::new(&[(user, secret)]);
     scan.text("text", text);
     assert!(
         scan.hits.is_empty(),

@@ -1,8 +1,6 @@
 //! Every form in which a password could leak, and a scanner that counts the outputs it read and
 //! the forms it found. Computed here, independently of the engine's own redaction, so a gap in
-//! the engine cannot hide itself. Only `base64` and `serde_json`, so the CLI's tests can reuse
-//! this file by `#[path]`.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! the engine cannot hide itself.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
