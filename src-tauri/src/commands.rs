@@ -7,12 +7,14 @@ use std::sync::Arc;
 
 use portolan_core::check::{CheckOptions, Report};
 use portolan_core::discover::{DiscoverEvent, DiscoverOptions, Discovery};
-use portolan_core::error::{ErrorCode, UserError};
+use portolan_core::error::{FaceError, UserError};
 use portolan_core::export::{CopyOutcome, ExportInput, Exported, FormatGroupInfo};
 use portolan_core::observer::{Event, Observer};
 use portolan_core::ports::PortGuide;
 use portolan_core::probe::{ProbeOptions, ProbeReport};
-use portolan_core::profiles::{DeleteOutcome, Profile, ProfileListing, ProfileStore, SaveRequest};
+use portolan_core::profiles::{
+    DeleteOutcome, Profile, ProfileError, ProfileListing, ProfileStore, SaveRequest,
+};
 use portolan_core::requests::{
     AddressArgs, CancelArgs, CheckArgs, CopyReportArgs, DiscoverArgs, ExportCopyArgs,
     ExportPreviewArgs, ImportArgs, ProbeArgs, ProfileDeleteArgs, ProfileDuplicateArgs,
@@ -49,7 +51,9 @@ impl Observer<DiscoverEvent> for DiscoverChannel {
 /// CA, or the test suite's. `None` uses the platform's trust store only.
 fn trust() -> Result<Option<Trust>, UserError> {
     match std::env::var_os("PORTOLAN_CA_FILE") {
-        Some(path) if !path.is_empty() => Trust::with_extra_ca_file(&PathBuf::from(path)).map(Some),
+        Some(path) if !path.is_empty() => {
+            Ok(Some(Trust::with_extra_ca_file(&PathBuf::from(path))?))
+        }
         _ => Ok(None),
     }
 }
@@ -205,11 +209,11 @@ impl Saved {
     /// Runs blocking file and keychain work off the async runtime.
     async fn blocking<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&ProfileStore, &Keychain) -> Result<T, UserError> + Send + 'static,
+        f: impl FnOnce(&ProfileStore, &Keychain) -> Result<T, ProfileError> + Send + 'static,
     ) -> Result<T, UserError> {
         let (store, keychain) = (self.store.clone(), self.keychain.clone());
         // A panic's message could quote a password: the user gets a fixed sentence.
-        portolan_core::profiles::run_blocking(move || f(&store, &keychain)).await
+        Ok(portolan_core::profiles::run_blocking(move || f(&store, &keychain)).await?)
     }
 
     /// The password typed in the window, or else the saved one of `profile_id`.
@@ -270,7 +274,7 @@ pub async fn profile_rename(
     saved: State<'_, Saved>,
 ) -> Result<Profile, UserError> {
     saved
-        .blocking(move |store, _| Ok(store.rename(&args.id, &args.name)?))
+        .blocking(move |store, _| store.rename(&args.id, &args.name))
         .await
 }
 
@@ -374,12 +378,7 @@ pub fn copy_report(args: CopyReportArgs, app: AppHandle) -> Result<(), UserError
 }
 
 fn copy_to_clipboard(app: &AppHandle, text: String) -> Result<(), UserError> {
-    app.clipboard().write_text(text).map_err(|e| {
-        UserError::new(
-            ErrorCode::ClipboardFailed,
-            format!("Portolan could not put the text on the clipboard ({e})."),
-            "Try again. If it keeps failing, close other apps that may be holding the \
-             clipboard.",
-        )
-    })
+    app.clipboard()
+        .write_text(text)
+        .map_err(|e| FaceError::Clipboard(e.to_string()).into())
 }

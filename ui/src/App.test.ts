@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
+import type { UserError } from "./lib/bindings";
 import { known } from "./lib/guide.svelte";
 import { guide } from "./test/fixtures";
 
@@ -23,7 +24,11 @@ describe("App", () => {
 
   it("says what went wrong, in words, when the guide cannot load", async () => {
     mockIPC(() => {
-      throw { code: "internal", message: "The guide could not be read.", hint: "Restart Portolan." };
+      throw {
+        code: "internal",
+        message: "The guide could not be read.",
+        hint: "Restart Portolan.",
+      } satisfies UserError;
     });
     render(App);
     await fireEvent.click(screen.getByRole("button", { name: "Which port should I use?" }));

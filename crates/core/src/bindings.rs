@@ -96,6 +96,16 @@ pub fn typescript() -> String {
         crate::requests::ExportCopyArgs,
         crate::requests::CopyReportArgs,
     );
+    // The one sentence the window shows for a rejection that is not a UserError (the IPC layer
+    // refusing a call): the core's too.
+    out.push_str(&format!(
+        "/** What the window shows when a command fails without a UserError. */\n\
+         export const UNEXPECTED_ERROR: UserError = {};\n\n",
+        serde_json::to_string(&crate::error::UserError::from(
+            crate::error::FaceError::Unexpected
+        ))
+        .unwrap_or_default()
+    ));
     while out.ends_with("\n\n") {
         out.pop();
     }

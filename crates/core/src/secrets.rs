@@ -50,7 +50,7 @@ pub enum SecretError {
     #[error("{0}")]
     Invalid(String),
     /// Anything else the platform reported; the detail never contains the secret.
-    #[error("The keyring reported a problem: {0}")]
+    #[error("The keyring reported a problem ({0}).")]
     Failed(String),
 }
 
@@ -84,30 +84,13 @@ impl SecretError {
 
     /// What to try next.
     pub fn hint(&self) -> &'static str {
-        match self {
-            SecretError::Unavailable => {
-                if cfg!(any(target_os = "macos", target_os = "windows")) {
-                    "Portolan keeps passwords only in the system keychain, never in a file."
-                } else {
-                    "On a desktop, GNOME Keyring or KWallet usually starts when you log in. \
-                     Portolan keeps passwords only in the keyring, never in a file."
-                }
-            }
-            SecretError::Locked | SecretError::PromptDismissed | SecretError::AccessDenied => {
-                "Open your keyring or password manager, unlock it, and try again."
-            }
-            SecretError::NotFound => "Type the password again and save the profile.",
-            SecretError::Invalid(_) => "Check the password and try again.",
-            SecretError::Failed(_) => {
-                "Try again. If it keeps happening, restart your keyring or log out and back in."
-            }
-        }
+        self.code().hint()
     }
 }
 
 impl From<SecretError> for UserError {
     fn from(e: SecretError) -> Self {
-        UserError::new(e.code(), e.to_string(), e.hint())
+        UserError::with_code_hint(e.code(), e.to_string())
     }
 }
 

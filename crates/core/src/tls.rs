@@ -137,7 +137,7 @@ fn provider() -> Arc<CryptoProvider> {
 
 impl Trust {
     /// The platform's trusted authorities (loaded once per process).
-    pub fn platform() -> Result<Self, UserError> {
+    pub fn platform() -> Result<Self, TrustError> {
         static PLATFORM: OnceLock<Result<Arc<dyn ServerCertVerifier>, String>> = OnceLock::new();
         let v = PLATFORM.get_or_init(|| {
             rustls_platform_verifier::Verifier::new(provider())
@@ -149,41 +149,33 @@ impl Trust {
                 verifier: v.clone(),
                 provider: provider(),
             }),
-            Err(e) => Err(UserError::new(
-                ErrorCode::TrustStoreUnavailable,
-                format!("This computer's list of trusted certificate authorities could not be read ({e})."),
-                "Install the system's CA certificates (on Debian/Ubuntu: the ca-certificates package), then try again.",
-            )),
+            Err(e) => Err(TrustError::StoreUnavailable(e.clone())),
         }
     }
 
     /// The platform's authorities plus those in a PEM file (e.g. a company or test CA).
-    pub fn with_extra_ca_file(path: &Path) -> Result<Self, UserError> {
-        let bad = |why: String| {
-            UserError::new(
-                ErrorCode::CaFileInvalid,
-                format!("The CA file {} could not be used: {why}.", path.display()),
-                "Give a PEM file that contains one or more certificates (-----BEGIN CERTIFICATE-----).",
-            )
+    pub fn with_extra_ca_file(path: &Path) -> Result<Self, TrustError> {
+        let bad = |why: String| TrustError::CaFile {
+            path: path.display().to_string(),
+            why,
         };
         let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-        Self::with_extra_ca_pem(&pem).map_err(|e| bad(e.message))
+        Self::with_extra_ca_pem(&pem).map_err(|e| match e {
+            TrustError::CaPem(why) => bad(why),
+            other => other,
+        })
     }
 
     /// The platform's authorities plus the certificates in `pem`.
-    pub fn with_extra_ca_pem(pem: &[u8]) -> Result<Self, UserError> {
+    pub fn with_extra_ca_pem(pem: &[u8]) -> Result<Self, TrustError> {
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
             .collect::<Result<_, _>>()
-            .map_err(|e| UserError::new(ErrorCode::CaFileInvalid, e.to_string(), ""))?;
+            .map_err(|e| TrustError::CaPem(e.to_string()))?;
         if certs.is_empty() {
-            return Err(UserError::new(
-                ErrorCode::CaFileInvalid,
-                "it contains no certificate",
-                "",
-            ));
+            return Err(TrustError::CaPem("it contains no certificate".into()));
         }
         let v = rustls_platform_verifier::Verifier::new_with_extra_roots(certs, provider())
-            .map_err(|e| UserError::new(ErrorCode::CaFileInvalid, e.to_string(), ""))?;
+            .map_err(|e| TrustError::CaPem(e.to_string()))?;
         Ok(Self {
             verifier: Arc::new(v),
             provider: provider(),
@@ -208,6 +200,50 @@ impl Trust {
             .dangerous()
             .with_custom_certificate_verifier(verifier)
             .with_no_client_auth())
+    }
+}
+
+/// Why the certificate authorities to trust could not be set up.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TrustError {
+    /// The platform's list of authorities could not be read.
+    #[error("This computer's list of trusted certificate authorities could not be read ({0}).")]
+    StoreUnavailable(String),
+    /// A CA file could not be read or holds no usable certificate.
+    #[error("The CA file {path} could not be used: {why}.")]
+    CaFile {
+        /// The file as given.
+        path: String,
+        /// Why.
+        why: String,
+    },
+    /// Extra CA certificates given as PEM hold no usable certificate.
+    #[error("The extra certificate authority could not be used: {0}.")]
+    CaPem(String),
+}
+
+impl TrustError {
+    /// Why, without the sentence around it (e.g. "it contains no certificate").
+    pub fn reason(&self) -> String {
+        match self {
+            TrustError::StoreUnavailable(why)
+            | TrustError::CaFile { why, .. }
+            | TrustError::CaPem(why) => why.clone(),
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            TrustError::StoreUnavailable(_) => ErrorCode::TrustStoreUnavailable,
+            TrustError::CaFile { .. } | TrustError::CaPem(_) => ErrorCode::CaFileInvalid,
+        }
+    }
+}
+
+impl From<TrustError> for UserError {
+    fn from(e: TrustError) -> Self {
+        UserError::with_code_hint(e.code(), e.to_string())
     }
 }
 

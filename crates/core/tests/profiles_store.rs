@@ -74,8 +74,8 @@ fn save_rename_duplicate_delete_keep_file_and_keychain_in_step() {
 
     // Same name again (ignoring case) is refused with a sentence.
     let e = profiles::save_profile(&store, &k, req("work", None)).unwrap_err();
-    assert_eq!(e.code, ErrorCode::ProfileDuplicateName);
-    assert!(e.message.contains("already exists"), "{}", e.message);
+    assert_eq!(e.code(), ErrorCode::ProfileDuplicateName);
+    assert!(e.to_string().contains("already exists"), "{e}");
 
     // Update without a password keeps the saved one.
     let mut update = req("Work", None);
@@ -110,8 +110,8 @@ fn a_refused_password_saves_nothing() {
     let store = ProfileStore::new(&dir);
     let k = Keychain::mock();
     let e = profiles::save_profile(&store, &k, req("Work", Some(""))).unwrap_err();
-    assert_eq!(e.code, ErrorCode::KeychainInvalidValue);
-    assert!(e.message.contains("was not saved"), "{}", e.message);
+    assert_eq!(e.code(), ErrorCode::KeychainInvalidValue);
+    assert!(e.to_string().contains("was not saved"), "{e}");
     assert!(store.list().unwrap().profiles.is_empty());
 }
 
@@ -122,12 +122,12 @@ fn invalid_names_and_settings_are_refused_before_writing() {
     let k = Keychain::mock();
     for name in ["", "   ", "a\nb", "tab\there", &"x".repeat(101)] {
         let e = profiles::save_profile(&store, &k, req(name, None)).unwrap_err();
-        assert_eq!(e.code, ErrorCode::ProfileInvalidName, "{name:?}");
+        assert_eq!(e.code(), ErrorCode::ProfileInvalidName, "{name:?}");
     }
     let mut bad = req("Bad", None);
     bad.settings.host = "smtp example.com".into();
     let e = profiles::save_profile(&store, &k, bad).unwrap_err();
-    assert_eq!(e.code, ErrorCode::InvalidSettings);
+    assert_eq!(e.code(), ErrorCode::InvalidSettings);
     assert!(!dir.join(FILE_NAME).exists());
 }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "../App.svelte";
-import type { Report, SmtpSettings } from "../lib/bindings";
+import type { Report, SmtpSettings, UserError } from "../lib/bindings";
 import { mockApp, startWith } from "../test/fixtures";
 
 afterEach(() => {
@@ -68,7 +68,11 @@ describe("the check screen", () => {
   it("shows a refused check's message and hint in words", async () => {
     mockApp((cmd) => {
       if (cmd === "check") {
-        throw { code: "invalid_settings", message: "The server name is empty.", hint: "Type it." };
+        throw {
+          code: "invalid_settings",
+          message: "The server name is empty.",
+          hint: "Type it.",
+        } satisfies UserError;
       }
       return null;
     });

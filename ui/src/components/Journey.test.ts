@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "../App.svelte";
-import type { SmtpSettings } from "../lib/bindings";
+import type { ProfileListing, SmtpSettings, UserError } from "../lib/bindings";
 import { copied, formats, listed, mockApp, profile, report, startWith, stream } from "../test/fixtures";
 
 afterEach(() => {
@@ -104,7 +104,7 @@ describe("saving", () => {
             code: "keychain_locked",
             message: "Your keychain is locked, so the password could not be saved.",
             hint: "Unlock it (log out and in again), then save again.",
-          };
+          } satisfies UserError;
         }
         return profile("p-2", args.name as string, { password_saved: false });
       }
@@ -322,12 +322,12 @@ describe("saved profiles", () => {
           profiles: [listed(profile("p-1", "Shop website"))],
           notices: [
             {
-              code: "profiles_damaged",
+              code: "profiles_file_damaged",
               message: "The profiles file was damaged and has been set aside; nothing was deleted.",
               kept_at: "/home/a/.config/portolan/profiles.json.damaged-1",
             },
           ],
-        };
+        } satisfies ProfileListing;
       }
       return null;
     });

@@ -25,6 +25,7 @@ import type {
   SendTestArgs,
   UserError,
 } from "./bindings";
+import { UNEXPECTED_ERROR } from "./bindings";
 import type { CopyOutcome, DeleteOutcome, Exported, FormatGroupInfo, Profile, ProfileListing } from "./profile-types";
 
 function channel<E>(onEvent: (e: E) => void): Channel<E> {
@@ -132,12 +133,8 @@ export function asUserError(e: unknown): UserError {
       // The shell serialises a Rust `ErrorCode`, so the string is one of its names.
       code: String(o.code) as ErrorCode,
       message: String(o.message),
-      hint: typeof o.hint === "string" ? o.hint : "",
+      hint: typeof o.hint === "string" && o.hint !== "" ? o.hint : UNEXPECTED_ERROR.hint,
     };
   }
-  return {
-    code: "internal",
-    message: "Something went wrong inside Portolan.",
-    hint: "Try again. If it keeps happening, restart Portolan.",
-  };
+  return { ...UNEXPECTED_ERROR };
 }

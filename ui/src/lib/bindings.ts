@@ -1239,3 +1239,6 @@ export type CopyReportArgs = {
  * The check's report.
  */
 report: Report, };
+
+/** What the window shows when a command fails without a UserError. */
+export const UNEXPECTED_ERROR: UserError = {"code":"internal","message":"Something went wrong inside Portolan.","hint":"Try again. If it happens again, restart Portolan."};

@@ -160,7 +160,10 @@ impl ServerArgs {
         if !profile.password_saved {
             return read_password(Some(user), false);
         }
-        portolan_core::profiles::profile_password(&Keychain::platform(), &profile)
+        Ok(portolan_core::profiles::profile_password(
+            &Keychain::platform(),
+            &profile,
+        )?)
     }
 }
 

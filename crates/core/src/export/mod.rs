@@ -456,21 +456,13 @@ impl ExportError {
 
     /// What to try next.
     pub fn hint(&self) -> &'static str {
-        match self {
-            ExportError::InvalidSettings(_) => "Correct the field and try again.",
-            ExportError::NoPassword => {
-                "Export without the password, or save the profile with its password first."
-            }
-            ExportError::NotRepresentable { .. } => {
-                "Choose another format, or check the value for a typing mistake."
-            }
-        }
+        self.code().hint()
     }
 }
 
 impl From<ExportError> for UserError {
     fn from(e: ExportError) -> Self {
-        UserError::new(e.code(), e.to_string(), e.hint())
+        UserError::with_code_hint(e.code(), e.to_string())
     }
 }
 

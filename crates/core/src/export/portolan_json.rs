@@ -333,13 +333,15 @@ impl std::fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+impl ImportError {
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::ImportInvalid
+    }
+}
+
 impl From<ImportError> for UserError {
     fn from(e: ImportError) -> Self {
-        UserError::new(
-            ErrorCode::ImportInvalid,
-            e.to_string(),
-            "Export the profile again from Portolan and import that file, or correct the \
-             fields named above.",
-        )
+        UserError::with_code_hint(e.code(), e.to_string())
     }
 }

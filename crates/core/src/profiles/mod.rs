@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{ErrorCode, UserError};
+use crate::export::ImportError;
+use crate::secrets::SecretError;
 use crate::settings::{FieldError, SmtpSettings};
 
 pub use ops::{
@@ -174,6 +176,55 @@ pub enum ProfileError {
     /// The file already holds [`MAX_PROFILES`] profiles.
     #[error("Portolan keeps at most {MAX_PROFILES} profiles.")]
     TooMany,
+    /// The keychain refused, so the operation on this profile was not done.
+    #[error("{}", keychain_message(*.step, .name, .source))]
+    Keychain {
+        /// What was being done.
+        step: KeychainStep,
+        /// The profile's name.
+        name: String,
+        /// What the keychain said.
+        source: SecretError,
+    },
+    /// The file to import is not a usable Portolan profile.
+    #[error("{0}")]
+    Import(#[from] ImportError),
+    /// The work stopped with a panic; its message is never shown (it could quote anything).
+    #[error("The profile operation stopped unexpectedly.")]
+    Interrupted,
+}
+
+/// What a profile operation was doing in the keychain when it refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeychainStep {
+    /// Putting the password of a profile being saved.
+    Save,
+    /// Removing the password of a profile being deleted.
+    Delete,
+    /// Copying the password of a profile being duplicated.
+    Duplicate,
+    /// Reading a saved password.
+    Read,
+}
+
+fn keychain_message(step: KeychainStep, name: &str, e: &SecretError) -> String {
+    match step {
+        KeychainStep::Save => format!(
+            "The profile \"{name}\" was not saved, because its password could not be put in \
+             the keyring. {e}"
+        ),
+        KeychainStep::Delete => format!(
+            "The profile \"{name}\" was not deleted, because its password could not be \
+             removed from the keyring. {e}"
+        ),
+        KeychainStep::Duplicate => format!(
+            "The profile \"{name}\" was not duplicated, because its password could not be \
+             copied in the keyring. {e}"
+        ),
+        KeychainStep::Read => {
+            format!("Portolan could not read the saved password of \"{name}\". {e}")
+        }
+    }
 }
 
 fn join_fields(errs: &[FieldError]) -> String {
@@ -196,25 +247,19 @@ impl ProfileError {
             ProfileError::IdTaken(_) => ErrorCode::ProfileIdTaken,
             ProfileError::InvalidSettings(_) => ErrorCode::InvalidSettings,
             ProfileError::TooMany => ErrorCode::ProfilesTooMany,
+            ProfileError::Keychain { source, .. } => source.code(),
+            ProfileError::Import(e) => e.code(),
+            ProfileError::Interrupted => ErrorCode::Internal,
         }
     }
 
     /// What to try next.
     pub fn hint(&self) -> &'static str {
         match self {
-            ProfileError::NoConfigDir => {
-                "Set the HOME variable (or log in normally) and try again."
+            ProfileError::Interrupted => {
+                "Try again. If it happens again, copy a report for support."
             }
-            ProfileError::Io { .. } => {
-                "Check that the disk is not full and that you can write to your settings \
-                 folder, then try again."
-            }
-            ProfileError::NotFound(_) => "List your profiles to see their names and ids.",
-            ProfileError::Ambiguous(_) => "Use the profile's id instead; list shows it.",
-            ProfileError::InvalidName(_) | ProfileError::DuplicateName(_) => "Choose another name.",
-            ProfileError::IdTaken(_) => "Save it as a new profile instead.",
-            ProfileError::InvalidSettings(_) => "Correct the field and try again.",
-            ProfileError::TooMany => "Delete profiles you no longer use, then try again.",
+            other => other.code().hint(),
         }
     }
 }

@@ -4,8 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{new_id, validate_name, Profile, ProfileError, ProfileStore};
-use crate::error::{ErrorCode, UserError};
+use super::{new_id, validate_name, KeychainStep, Profile, ProfileError, ProfileStore};
 use crate::secrets::{Keychain, SecretError};
 use crate::sensitive::Sensitive;
 use crate::settings::SmtpSettings;
@@ -38,7 +37,7 @@ pub fn save_profile(
     store: &ProfileStore,
     keychain: &Keychain,
     req: SaveRequest,
-) -> Result<Profile, UserError> {
+) -> Result<Profile, ProfileError> {
     let name = validate_name(&req.name)?;
     req.settings
         .validate()
@@ -62,7 +61,7 @@ pub fn save_profile(
                 // is what the user needs to see.
                 let _ = keychain.delete_password(&id);
             }
-            Ok(created?)
+            created
         }
         Some(id) => {
             store.get(&id)?;
@@ -72,17 +71,17 @@ pub fn save_profile(
                     .map_err(|e| not_saved(&name, e))?;
             }
             let saved = req.password.as_ref().map(|_| true);
-            Ok(store.update(&id, Some(&name), Some(req.settings), saved)?)
+            store.update(&id, Some(&name), Some(req.settings), saved)
         }
     }
 }
 
-fn not_saved(name: &str, e: SecretError) -> UserError {
-    UserError::new(
-        e.code(),
-        format!("The profile \"{name}\" was not saved, because its password could not be put in the keyring. {e}"),
-        e.hint(),
-    )
+fn not_saved(name: &str, e: SecretError) -> ProfileError {
+    ProfileError::Keychain {
+        step: KeychainStep::Save,
+        name: name.to_owned(),
+        source: e,
+    }
 }
 
 /// Deletes a profile and its keychain entry. If the entry cannot be removed the profile stays
@@ -92,21 +91,17 @@ pub fn delete_profile(
     store: &ProfileStore,
     keychain: &Keychain,
     id: &str,
-) -> Result<DeleteOutcome, UserError> {
+) -> Result<DeleteOutcome, ProfileError> {
     let profile = store.get(id)?;
     let password_removed = match keychain.delete_password(id) {
         Ok(removed) => removed,
         Err(SecretError::Unavailable) if !profile.password_saved => false,
         Err(e) => {
-            return Err(UserError::new(
-                e.code(),
-                format!(
-                    "The profile \"{}\" was not deleted, because its password could not be \
-                     removed from the keyring. {e}",
-                    profile.name
-                ),
-                e.hint(),
-            ))
+            return Err(ProfileError::Keychain {
+                step: KeychainStep::Delete,
+                name: profile.name,
+                source: e,
+            })
         }
     };
     let profile = store.remove(id)?;
@@ -122,18 +117,12 @@ pub fn duplicate_profile(
     keychain: &Keychain,
     id: &str,
     new_name: Option<&str>,
-) -> Result<Profile, UserError> {
+) -> Result<Profile, ProfileError> {
     let source = store.get(id)?;
-    let not_copied = |e: SecretError| {
-        UserError::new(
-            e.code(),
-            format!(
-                "The profile \"{}\" was not duplicated, because its password could not be \
-                 copied in the keyring. {e}",
-                source.name
-            ),
-            e.hint(),
-        )
+    let not_copied = |e: SecretError| ProfileError::Keychain {
+        step: KeychainStep::Duplicate,
+        name: source.name.clone(),
+        source: e,
     };
     let password = if source.password_saved {
         keychain.find_password(id).map_err(not_copied)?
@@ -155,38 +144,26 @@ pub fn duplicate_profile(
 pub fn profile_password(
     keychain: &Keychain,
     profile: &Profile,
-) -> Result<Option<Sensitive<String>>, UserError> {
-    keychain.find_password(&profile.id).map_err(|e| {
-        UserError::new(
-            e.code(),
-            format!(
-                "Portolan could not read the saved password of \"{}\". {e}",
-                profile.name
-            ),
-            e.hint(),
-        )
-    })
+) -> Result<Option<Sensitive<String>>, ProfileError> {
+    keychain
+        .find_password(&profile.id)
+        .map_err(|e| ProfileError::Keychain {
+            step: KeychainStep::Read,
+            name: profile.name.clone(),
+            source: e,
+        })
 }
 
 /// Runs blocking file and keychain work off the async runtime. A panic inside is reported
 /// with a fixed sentence: its message could quote anything the work held, a password included.
-pub async fn run_blocking<T, F>(f: F) -> Result<T, UserError>
+pub async fn run_blocking<T, F>(f: F) -> Result<T, ProfileError>
 where
-    F: FnOnce() -> Result<T, UserError> + Send + 'static,
+    F: FnOnce() -> Result<T, ProfileError> + Send + 'static,
     T: Send + 'static,
 {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|_| interrupted())?
-}
-
-/// What a caller says when blocking profile work stopped with a panic.
-fn interrupted() -> UserError {
-    UserError::new(
-        ErrorCode::Internal,
-        "The profile operation stopped unexpectedly.",
-        "Try again. If it happens again, copy a report for support.",
-    )
+        .map_err(|_| ProfileError::Interrupted)?
 }
 
 /// Imports Portolan's JSON (pasted or from a file) as a new saved profile, its password (when
@@ -195,14 +172,14 @@ pub fn import_profile(
     store: &ProfileStore,
     keychain: &Keychain,
     text: &str,
-) -> Result<Profile, UserError> {
+) -> Result<Profile, ProfileError> {
     let imported = crate::export::import_json(text)?;
     let mut req = imported.into_save_request();
     let base = req.name.clone();
     let mut attempt = 1;
     loop {
         match save_profile(store, keychain, req.clone()) {
-            Err(e) if e.code == ErrorCode::ProfileDuplicateName && attempt < 50 => {
+            Err(ProfileError::DuplicateName(_)) if attempt < 50 => {
                 let suffix = match attempt {
                     1 => " (imported)".to_owned(),
                     n => format!(" (imported {n})"),
@@ -226,8 +203,10 @@ mod panic_tests {
         let err = run_blocking::<(), _>(|| panic!("canary-Pw-in-a-panic"))
             .await
             .unwrap_err();
-        let shown = format!("{err:?} {}", serde_json::to_string(&err).unwrap());
+        let user = crate::error::UserError::from(err.clone());
+        let shown = format!("{err:?} {}", serde_json::to_string(&user).unwrap());
         assert!(!shown.contains("canary"), "{shown}");
-        assert_eq!(err.code, ErrorCode::Internal);
+        assert_eq!(err, ProfileError::Interrupted);
+        assert_eq!(user.code, crate::error::ErrorCode::Internal);
     }
 }
