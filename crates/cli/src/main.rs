@@ -1,19 +1,36 @@
 //! `portolan`: the Portolan engine on the command line, for power users and scripts.
 //!
-//! Each subcommand lives in `cmd/<name>.rs` with its own `Args` and `run`.
+//! - `cmd/<name>.rs`: one file per subcommand, its `Args` and its `run`;
+//! - `args.rs`: the options several subcommands share; `password.rs`: where a password comes
+//!   from;
+//! - `render.rs`: everything printed, in words or as JSON (`--json`, global);
+//! - `exit.rs`: the one exit-code table;
+//! - here: parsing, and the one failure path every command's error takes.
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use portolan_core::error::{FaceError, UserError};
 
 #[macro_use]
 mod output;
+mod args;
 mod cmd;
+mod exit;
+mod password;
+mod render;
+mod runtime;
+
+use exit::Exit;
+use render::Out;
 
 /// Set up sending mail (SMTP) for an app, a website or a mail program.
 #[derive(Debug, Parser)]
 #[command(name = "portolan", version, about, long_about = None)]
 struct Cli {
+    /// Print the result, or the failure, as JSON for scripts.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -31,23 +48,99 @@ enum Command {
     /// Check, then send a test email (to your own address by default).
     Send(cmd::send::Args),
     /// Save, list, show, rename, duplicate and delete profiles (passwords in the keyring).
+    ///
+    /// Profiles are kept in your settings folder (the desktop app's), passwords only in the
+    /// keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager).
     Profiles(cmd::profiles::Args),
     /// Print a saved profile in the format you paste it into (.env, WordPress, msmtp, …).
-    Export(cmd::profiles::ExportArgs),
+    Export(cmd::export::Args),
     /// Import a profile exported by Portolan (JSON file, or - for standard input).
-    Import(cmd::profiles::ImportArgs),
+    Import(cmd::import::Args),
+}
+
+/// The command line's definition, with the exit-code table after every command's help.
+fn definition() -> clap::Command {
+    let table = exit::help();
+    let mut command = Cli::command().after_help(table.clone());
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    for name in names {
+        let t = table.clone();
+        command = command.mut_subcommand(name, |c| {
+            let subs: Vec<String> = c
+                .get_subcommands()
+                .map(|s| s.get_name().to_owned())
+                .collect();
+            let mut c = c.after_help(t.clone());
+            for s in subs {
+                let t = t.clone();
+                c = c.mut_subcommand(s, |s| s.after_help(t));
+            }
+            c
+        });
+    }
+    command
+}
+
+/// A command line clap refused: with `--json`, the failure as JSON like any other.
+fn refused(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    if !std::env::args_os().skip(1).any(|a| a == "--json") {
+        let _ = e.print();
+        return Exit::Usage.into();
+    }
+    let text = e.render().to_string();
+    let first = text.split("\n\n").next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first).trim();
+    let mut sentence: String = message
+        .chars()
+        .take(1)
+        .flat_map(char::to_uppercase)
+        .collect();
+    sentence.extend(message.chars().skip(1));
+    if !sentence.ends_with('.') {
+        sentence.push('.');
+    }
+    fail(Out::new(true), &FaceError::CommandLine(sentence).into())
+}
+
+/// The one failure path: the error as the user sees it, and its status from the table.
+fn fail(out: Out, e: &UserError) -> ExitCode {
+    out.failure(e);
+    Exit::for_error(e.code).into()
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Ports(args) => cmd::ports::run(args),
-        Command::Discover(args) => cmd::discover::run(args),
-        Command::Check(args) => cmd::check::run(args),
-        Command::Probe(args) => cmd::probe::run(args),
-        Command::Send(args) => cmd::send::run(args),
-        Command::Profiles(args) => cmd::profiles::run(args),
-        Command::Export(args) => cmd::profiles::run_export(args),
-        Command::Import(args) => cmd::profiles::run_import(args),
+    let cli = match definition()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return refused(e),
+    };
+    let out = Out::new(cli.json);
+    let done = match cli.command {
+        Command::Ports(args) => cmd::ports::run(args, out),
+        Command::Discover(args) => cmd::discover::run(args, out),
+        Command::Check(args) => cmd::check::run(args, out),
+        Command::Probe(args) => cmd::probe::run(args, out),
+        Command::Send(args) => cmd::send::run(args, out),
+        Command::Profiles(args) => cmd::profiles::run(args, out),
+        Command::Export(args) => cmd::export::run(args, out),
+        Command::Import(args) => cmd::import::run(args, out),
+    };
+    match done {
+        Ok(exit) => exit.into(),
+        Err(e) => fail(out, &e),
     }
 }

@@ -8,8 +8,7 @@ use std::io::Write;
 pub fn write(args: fmt::Arguments<'_>) {
     let mut out = std::io::stdout().lock();
     if out.write_fmt(args).and_then(|()| out.flush()).is_err() {
-        // 128 + SIGPIPE, what a shell reports for a program stopped by a closed pipe.
-        std::process::exit(141);
+        std::process::exit(i32::from(crate::exit::Exit::ClosedPipe.status()));
     }
 }
 

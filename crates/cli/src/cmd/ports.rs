@@ -1,28 +1,19 @@
 //! `portolan ports`: the port guide of DESIGN.md §4.
 
-use std::process::ExitCode;
+use portolan_core::error::UserError;
+
+use crate::exit::Exit;
+use crate::render::Out;
 
 /// Options of `portolan ports`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Print the guide as JSON instead of text.
-    #[arg(long)]
-    json: bool,
-}
+pub struct Args {}
 
 /// Prints the guide, the same words the app shows.
-pub fn run(args: Args) -> ExitCode {
+pub fn run(_args: Args, out: Out) -> Result<Exit, UserError> {
     let guide = portolan_core::ports::guide();
-    if args.json {
-        match serde_json::to_string_pretty(&guide) {
-            Ok(s) => outln!("{s}"),
-            Err(e) => {
-                eprintln!("Could not write the guide as JSON: {e}");
-                return ExitCode::from(70);
-            }
-        }
-    } else {
-        out!("{}", portolan_core::ports::render_text(&guide, 78));
-    }
-    ExitCode::SUCCESS
+    out.show(&guide, |g| {
+        out!("{}", portolan_core::ports::render_text(g, 78))
+    })?;
+    Ok(Exit::Done)
 }

@@ -1,0 +1,511 @@
+//! Everything the CLI prints, in one place: each result as JSON (`--json`) or in plain words,
+//! the live progress, and the one shape of a failure. The words themselves come from the core;
+//! this file lays them out for a terminal.
+
+use std::io::Write;
+
+use portolan_core::check::{Report, Step, StepStatus};
+use portolan_core::discover::{DiscoverEvent, Discovery, EgressKind, SourceStatus};
+use portolan_core::error::{FaceError, UserError};
+use portolan_core::export::{Exported, FormatInfo};
+use portolan_core::observer::Event;
+use portolan_core::probe::{PortState, ProbeReport};
+use portolan_core::profiles::{DeleteOutcome, Profile, ProfileNotice};
+use portolan_core::settings::SmtpSettings;
+use portolan_core::transcript::Direction;
+use serde::Serialize;
+
+/// The width text is wrapped at.
+const WIDTH: usize = 78;
+
+/// Where a command's output goes: plain words, or JSON for scripts (`--json`).
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    json: bool,
+}
+
+impl Out {
+    /// Output in words, or in JSON when `json` is set.
+    pub fn new(json: bool) -> Self {
+        Self { json }
+    }
+
+    /// Whether `--json` was given.
+    pub fn json(self) -> bool {
+        self.json
+    }
+
+    /// Prints a command's result: the value as JSON with `--json`, else `words(value)`.
+    pub fn show<T: Serialize + ?Sized>(
+        self,
+        value: &T,
+        words: impl FnOnce(&T),
+    ) -> Result<(), UserError> {
+        if self.json {
+            let s =
+                serde_json::to_string_pretty(value).map_err(|e| FaceError::Json(e.to_string()))?;
+            outln!("{s}");
+        } else {
+            words(value);
+        }
+        Ok(())
+    }
+
+    /// Prints a failure: `{"error": {code, message, hint}}` on stdout with `--json`, else the
+    /// message and the hint on stderr.
+    pub fn failure(self, e: &UserError) {
+        if self.json {
+            let s = serde_json::to_string_pretty(&serde_json::json!({ "error": e }))
+                .unwrap_or_default();
+            outln!("{s}");
+        } else {
+            eprintln!("✗ {}", e.message);
+            if !e.hint.is_empty() {
+                eprintln!("  {}", e.hint);
+            }
+        }
+    }
+
+    /// Something to know beside the result (a notice, a warning): on stderr in both modes.
+    pub fn note(self, text: &str) {
+        eprintln!("! {text}");
+    }
+
+    /// The profiles file's notices (a damaged file set aside, a migration).
+    pub fn notices(self, notices: &[ProfileNotice]) {
+        for n in notices {
+            self.note(&n.message);
+        }
+    }
+
+    /// A line saying what is about to happen; words only.
+    pub fn intro(self, line: &str) {
+        if !self.json {
+            outln!("{line}");
+        }
+    }
+}
+
+/// Greedy word wrap with an indent.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut lines = Vec::new();
+    let mut line = String::from(indent);
+    for word in text.split_whitespace() {
+        if line.len() > indent.len() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::replace(&mut line, String::from(indent)));
+        }
+        if line.len() > indent.len() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if line.len() > indent.len() {
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+// ---- check and send ----
+
+/// What `check` is about to do.
+pub fn check_intro(s: &SmtpSettings, with_password: bool) -> String {
+    format!(
+        "Checking {} port {} ({}){}…",
+        s.host,
+        s.port,
+        s.security.label(),
+        match (&s.username, with_password) {
+            (Some(u), true) => format!(", signing in as {u}"),
+            (Some(_), false) => ", without a password (sign-in not tested)".to_owned(),
+            _ => String::new(),
+        }
+    )
+}
+
+/// What `send` is about to do.
+pub fn send_intro(s: &SmtpSettings, to: Option<&str>) -> String {
+    format!(
+        "Sending \"{}\" to {} through {} port {} ({})…",
+        portolan_core::send::SUBJECT,
+        to.unwrap_or(&s.from),
+        s.host,
+        s.port,
+        s.security.label()
+    )
+}
+
+/// A step as one line: `  ✓ Connect — Connected to 1.2.3.4:587 (3 ms)`.
+pub fn step_line(step: &Step) -> String {
+    let mark = match step.status {
+        StepStatus::Ok => "✓",
+        StepStatus::Failed => "✗",
+        StepStatus::Skipped => "–",
+        StepStatus::Warning => "!",
+    };
+    let mut s = format!(
+        "  {mark} {} — {} ({} ms)",
+        step.stage.label(),
+        step.summary,
+        step.duration_ms
+    );
+    if let Some(d) = &step.detail {
+        s.push_str(&format!("\n      {d}"));
+    }
+    s
+}
+
+/// An observer printing each step as it finishes (words only).
+pub fn live_steps(out: Out) -> impl Fn(Event) + Send + Sync {
+    move |e| {
+        if out.json {
+            return;
+        }
+        if let Event::StepFinished { step } = e {
+            outln!("{}", step_line(&step));
+            let _ = std::io::stdout().flush();
+        }
+    }
+}
+
+/// The verdict, the fixes and (optionally) the transcript, after the live steps.
+pub fn conclusion(report: &Report, transcript: bool) {
+    let v = &report.verdict;
+    let mark = if v.code.is_ok() { "✓" } else { "✗" };
+    outln!("\n{mark} {} [{}]", v.title, v.code);
+    outln!("{}", wrap(&v.explanation, 76, "  "));
+    if let Some(tls) = &report.tls {
+        if let Some(c) = tls.chain.first() {
+            outln!(
+                "  Certificate: for {}; issued by {}; valid until {}",
+                c.names.join(", "),
+                c.issuer,
+                c.not_after
+            );
+            outln!("  Fingerprint (SHA-256): {}", c.sha256);
+        }
+    }
+    if let Some(sent) = &report.sent {
+        outln!("  Accepted for {}: {}", sent.to, sent.reply);
+    }
+    if !v.fixes.is_empty() {
+        outln!("  What you can do:");
+        for f in &v.fixes {
+            outln!("   • {}", f.label);
+        }
+    }
+    if transcript {
+        outln!("\nTranscript (passwords removed):");
+        for l in &report.transcript {
+            let who = match l.direction {
+                Direction::Client => "C:",
+                Direction::Server => "S:",
+                Direction::Note => "--",
+            };
+            outln!("  {who} {}", l.text);
+        }
+    }
+}
+
+// ---- probe ----
+
+/// What `probe` is about to do.
+pub fn probe_intro(host: &str, ports: usize) -> String {
+    format!("Trying {host} on {ports} ports…")
+}
+
+fn state_mark(s: PortState) -> &'static str {
+    match s {
+        PortState::Works => "✓",
+        PortState::WorksUnencrypted => "!",
+        _ => "✗",
+    }
+}
+
+/// An observer printing each port as it answers, and the recommendation (words only).
+pub fn live_ports(out: Out) -> impl Fn(Event) + Send + Sync {
+    move |e| {
+        if out.json {
+            return;
+        }
+        match e {
+            Event::ProbePort { result } => outln!(
+                "  {} {:>5} {} — {} ({} ms)",
+                state_mark(result.state),
+                result.candidate.port,
+                result.candidate.security.label(),
+                result.summary,
+                result.duration_ms
+            ),
+            Event::ProbeRecommendation {
+                candidate,
+                after_ms,
+            } => outln!(
+                "  → Recommended after {after_ms} ms: port {} ({})",
+                candidate.port,
+                candidate.security.label()
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// The recommendation after the live lines.
+pub fn probe_conclusion(report: &ProbeReport) {
+    outln!("\n{}", wrap(&report.recommendation, 76, ""));
+    if let Some(note) = &report.network_note {
+        outln!("{}", wrap(note, 76, ""));
+    }
+}
+
+// ---- discover ----
+
+/// An observer printing each proposal as it arrives, on stderr (words only).
+pub fn live_proposals(out: Out) -> impl Fn(DiscoverEvent) + Send + Sync {
+    move |e| {
+        if out.json {
+            return;
+        }
+        if let DiscoverEvent::Found {
+            candidate,
+            after_ms,
+        } = e
+        {
+            eprintln!(
+                "… {} port {} ({}) after {after_ms} ms",
+                candidate.host,
+                candidate.port,
+                candidate.source.label()
+            );
+        }
+    }
+}
+
+fn status_mark(s: SourceStatus) -> &'static str {
+    match s {
+        SourceStatus::Found => "✓",
+        SourceStatus::NothingFound => "–",
+        SourceStatus::Skipped => "·",
+        SourceStatus::Failed | SourceStatus::TimedOut => "✗",
+    }
+}
+
+/// A discovery: the ranked proposals, what was tried and what left the computer.
+pub fn discovery(d: &Discovery) -> String {
+    let mut out = String::new();
+    out.push_str(&wrap(&d.summary, WIDTH, ""));
+    out.push('\n');
+    for (i, c) in d.candidates.iter().enumerate() {
+        out.push_str(&format!(
+            "\n{}. {} port {} — {}{}\n",
+            i + 1,
+            c.host,
+            c.port,
+            c.security.label(),
+            if c.confirmed {
+                " (a mail server answered there)"
+            } else {
+                ""
+            }
+        ));
+        let mut from = c.origin.clone();
+        if let Some(p) = &c.provider_name {
+            from = format!("{p}, {from}");
+        }
+        out.push_str(&wrap(&format!("Where from: {from}."), WIDTH, "   "));
+        out.push('\n');
+        match (&c.username, &c.username_hint) {
+            (Some(u), _) => out.push_str(&format!("   User name: {u}\n")),
+            (None, Some(h)) => {
+                out.push_str(&wrap(&format!("User name: {h}"), WIDTH, "   "));
+                out.push('\n');
+            }
+            (None, None) => out.push_str("   No sign-in.\n"),
+        }
+        for n in &c.notes {
+            out.push_str(&wrap(&format!("! {}", n.text), WIDTH, "   "));
+            out.push('\n');
+        }
+        if let Some(h) = &c.help_url {
+            out.push_str(&format!("   Help: {h}\n"));
+        }
+    }
+    out.push_str("\nWhat was tried:\n");
+    // Sources skipped for one shared reason (offline, a catalogue hit) make one line.
+    let skipped: Vec<_> = d
+        .sources
+        .iter()
+        .filter(|r| r.status == SourceStatus::Skipped)
+        .collect();
+    let shared_skip = skipped.len() > 1 && skipped.iter().all(|r| r.detail == skipped[0].detail);
+    for r in &d.sources {
+        if shared_skip && r.status == SourceStatus::Skipped {
+            continue;
+        }
+        out.push_str(&wrap(
+            &format!("{} {}: {}", status_mark(r.status), r.label, r.detail),
+            WIDTH,
+            "  ",
+        ));
+        out.push('\n');
+    }
+    if shared_skip {
+        out.push_str(&wrap(
+            &format!(
+                "· The other {} sources: {}",
+                skipped.len(),
+                skipped[0].detail
+            ),
+            WIDTH,
+            "  ",
+        ));
+        out.push('\n');
+    }
+    out.push_str("\nWhat left this computer:\n");
+    if d.left_computer.is_empty() {
+        out.push_str("  Nothing.\n");
+    }
+    for e in &d.left_computer {
+        let kind = match e.kind {
+            EgressKind::Dns => "DNS",
+            EgressKind::Https => "HTTPS",
+            EgressKind::Http => "HTTP",
+            EgressKind::Smtp => "SMTP",
+        };
+        out.push_str(&wrap(
+            &format!("{kind} {} — {}", e.target, e.detail),
+            WIDTH,
+            "  ",
+        ));
+        out.push('\n');
+    }
+    out.push_str(if d.address_shared {
+        "Your email address was sent, as you allowed.\n"
+    } else {
+        "Your email address itself was sent to no one.\n"
+    });
+    out
+}
+
+// ---- profiles, export and import ----
+
+/// A profile as one line of `profiles list`.
+pub fn profile_line(p: &Profile) -> String {
+    let s = &p.settings;
+    format!(
+        "{}  {}:{} {}{}{}  [{}]",
+        p.name,
+        s.host,
+        s.port,
+        s.security.label(),
+        s.username
+            .as_deref()
+            .map(|u| format!(", user {u}"))
+            .unwrap_or_default(),
+        if p.password_saved {
+            ", password in keyring"
+        } else {
+            ""
+        },
+        p.id
+    )
+}
+
+/// `profiles list`.
+pub fn profile_list(profiles: &[Profile]) {
+    if profiles.is_empty() {
+        outln!("No saved profiles yet. Save one with: portolan profiles save NAME --host …");
+    }
+    for p in profiles {
+        outln!("{}", profile_line(p));
+    }
+}
+
+/// `profiles show`: the settings card, the id and whether a password is saved.
+pub fn profile_card(p: &Profile, card: &Exported) {
+    out!("{}", card.text);
+    outln!("Id: {}", p.id);
+    outln!(
+        "Password: {}",
+        if p.password_saved {
+            "saved in the keyring"
+        } else {
+            "none saved"
+        }
+    );
+}
+
+/// `profiles save`.
+pub fn saved(p: &Profile, updated: bool, new_password: bool) {
+    outln!(
+        "✓ {} \"{}\" ({}){}.",
+        if updated { "Updated" } else { "Saved" },
+        p.name,
+        p.id,
+        if new_password {
+            ", password in the keyring"
+        } else if p.password_saved {
+            ", the saved password kept"
+        } else {
+            ""
+        }
+    );
+}
+
+/// `profiles rename`.
+pub fn renamed(old_name: &str, p: &Profile) {
+    outln!("✓ Renamed \"{old_name}\" to \"{}\".", p.name);
+}
+
+/// `profiles duplicate`.
+pub fn duplicated(source_name: &str, copy: &Profile) {
+    outln!(
+        "✓ Saved a copy of \"{source_name}\" as \"{}\" ({}).",
+        copy.name,
+        copy.id
+    );
+}
+
+/// `profiles delete`.
+pub fn deleted(done: &DeleteOutcome) {
+    outln!(
+        "✓ Deleted \"{}\"{}.",
+        done.profile.name,
+        if done.password_removed {
+            " and its password in the keyring"
+        } else {
+            ""
+        }
+    );
+}
+
+/// `export --list`.
+pub fn format_list(formats: &[FormatInfo]) {
+    for f in formats {
+        outln!("{:<17} {} — {}", f.id.as_str(), f.label, f.description);
+    }
+}
+
+/// `export`: the text itself (its warnings go to stderr first).
+pub fn exported(out: Out, e: &Exported) {
+    for w in &e.warnings {
+        out.note(w);
+    }
+    out!("{}", e.text);
+    if !e.text.ends_with('\n') {
+        outln!();
+    }
+}
+
+/// `import`.
+pub fn imported(p: &Profile) {
+    outln!(
+        "✓ Imported \"{}\" ({}){}.",
+        p.name,
+        p.id,
+        if p.password_saved {
+            ", password in the keyring"
+        } else {
+            ""
+        }
+    );
+}
