@@ -3,6 +3,7 @@
 /// Every command `src/lib.rs` registers; a test checks the two lists agree.
 const COMMANDS: &[&str] = &[
     "port_guide",
+    "phrases",
     "discover",
     "check_address",
     "check",
@@ -19,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "export_preview",
     "export_copy",
     "copy_report",
+    "report_details",
 ];
 
 fn main() {

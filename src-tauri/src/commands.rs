@@ -15,14 +15,16 @@ use portolan_core::probe::{ProbeOptions, ProbeReport};
 use portolan_core::profiles::{
     DeleteOutcome, Profile, ProfileError, ProfileListing, ProfileStore, SaveRequest,
 };
+use portolan_core::report::Detail;
 use portolan_core::requests::{
-    AddressArgs, CancelArgs, CheckArgs, CopyReportArgs, DiscoverArgs, ExportCopyArgs,
-    ExportPreviewArgs, ImportArgs, ProbeArgs, ProfileDeleteArgs, ProfileDuplicateArgs,
-    ProfileRenameArgs, ProfileSaveArgs, SendTestArgs,
+    AddressArgs, CancelArgs, CheckArgs, DiscoverArgs, ExportCopyArgs, ExportPreviewArgs,
+    ImportArgs, ProbeArgs, ProfileDeleteArgs, ProfileDuplicateArgs, ProfileRenameArgs,
+    ProfileSaveArgs, ReportArgs, SendTestArgs,
 };
 use portolan_core::secrets::Keychain;
 use portolan_core::sensitive::Password;
 use portolan_core::tls::Trust;
+use portolan_core::words::Phrases;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -371,9 +373,21 @@ pub async fn export_copy(
     Ok(CopyOutcome::from(&exported))
 }
 
+/// The phrases the screens show around the engine's answers (one place for every sentence).
+#[tauri::command]
+pub fn phrases() -> Phrases {
+    portolan_core::words::phrases()
+}
+
+/// The report's details as labelled lines, in the engine's words.
+#[tauri::command]
+pub fn report_details(args: ReportArgs) -> Vec<Detail> {
+    portolan_core::report::details(&args.report)
+}
+
 /// Copies the plain-text support report of a check (sign-in details already removed).
 #[tauri::command]
-pub fn copy_report(args: CopyReportArgs, app: AppHandle) -> Result<(), UserError> {
+pub fn copy_report(args: ReportArgs, app: AppHandle) -> Result<(), UserError> {
     copy_to_clipboard(&app, portolan_core::report::support_text(&args.report))
 }
 

@@ -18,6 +18,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::port_guide,
+            commands::phrases,
             commands::discover,
             commands::check_address,
             commands::check,
@@ -34,6 +35,7 @@ pub fn run() {
             commands::export_preview,
             commands::export_copy,
             commands::copy_report,
+            commands::report_details,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

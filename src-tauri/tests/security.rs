@@ -9,6 +9,7 @@ use std::path::Path;
 /// Every permission the one window may hold. Adding one is a reviewed change to this list.
 const ALLOWED_PERMISSIONS: &[&str] = &[
     "allow-port-guide",
+    "allow-phrases",
     "allow-discover",
     "allow-check-address",
     "allow-check",
@@ -25,6 +26,7 @@ const ALLOWED_PERMISSIONS: &[&str] = &[
     "allow-export-preview",
     "allow-export-copy",
     "allow-copy-report",
+    "allow-report-details",
 ];
 
 fn read(rel: &str) -> String {

@@ -94,7 +94,9 @@ pub fn typescript() -> String {
         crate::requests::ImportArgs,
         crate::requests::ExportPreviewArgs,
         crate::requests::ExportCopyArgs,
-        crate::requests::CopyReportArgs,
+        crate::requests::ReportArgs,
+        crate::report::Detail,
+        crate::words::Phrases,
     );
     // The one sentence the window shows for a rejection that is not a UserError (the IPC layer
     // refusing a call): the core's too.

@@ -29,3 +29,4 @@ pub mod smtp;
 pub mod tls;
 pub mod transcript;
 pub mod verdict;
+pub mod words;

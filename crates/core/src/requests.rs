@@ -163,10 +163,11 @@ pub struct ExportCopyArgs {
     pub password: Option<Password>,
 }
 
-/// `copy_report`: copy a check's support report to the clipboard.
+/// `copy_report` (the support report to the clipboard) and `report_details` (its lines for
+/// the details panel): one check's report.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
-pub struct CopyReportArgs {
+pub struct ReportArgs {
     /// The check's report.
     pub report: Report,
 }

@@ -65,6 +65,22 @@ describe("the check screen", () => {
     expect((screen.getByLabelText("Port") as HTMLInputElement).value).toBe("587");
   });
 
+  it("writes what it says about the check in the engine's phrases and details", async () => {
+    mockApp((cmd, args) => {
+      if (cmd === "check") return report((args as { settings: SmtpSettings }).settings, true);
+      if (cmd === "report_details") return [{ label: "Greeting", text: "220 mx ESMTP", verbatim: true }];
+      return null;
+    });
+    render(App);
+    await startWith("alice@example.com");
+    await fireEvent.click(screen.getByRole("button", { name: "Check these settings" }));
+    expect(await screen.findByRole("heading", { name: "What the check found" })).toBeTruthy();
+    expect(screen.getByText("Steps and verdict, no password.")).toBeTruthy();
+    const greeting = await screen.findByText("220 mx ESMTP");
+    expect(greeting.tagName).toBe("CODE");
+    expect(greeting.closest("dd")?.previousElementSibling?.textContent).toBe("Greeting");
+  });
+
   it("shows a refused check's message and hint in words", async () => {
     mockApp((cmd) => {
       if (cmd === "check") {

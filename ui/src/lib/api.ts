@@ -5,7 +5,7 @@ import type {
   AddressArgs,
   CancelArgs,
   CheckArgs,
-  CopyReportArgs,
+  Detail,
   DiscoverArgs,
   DiscoverEvent,
   Discovery,
@@ -14,6 +14,7 @@ import type {
   ExportCopyArgs,
   ExportPreviewArgs,
   ImportArgs,
+  Phrases,
   PortGuide,
   ProbeArgs,
   ProbeReport,
@@ -22,6 +23,7 @@ import type {
   ProfileRenameArgs,
   ProfileSaveArgs,
   Report,
+  ReportArgs,
   SendTestArgs,
   UserError,
 } from "./bindings";
@@ -37,6 +39,11 @@ function channel<E>(onEvent: (e: E) => void): Channel<E> {
 /** The port guide of DESIGN.md §4 (and the security choices), the words `portolan ports` prints. */
 export function portGuide(): Promise<PortGuide> {
   return invoke<PortGuide>("port_guide");
+}
+
+/** The phrases the screens show around the engine's answers, in the engine's words. */
+export function phrases(): Promise<Phrases> {
+  return invoke<Phrases>("phrases");
 }
 
 /** Refuses an address the engine cannot work with, with its reason; nothing leaves the computer. */
@@ -121,8 +128,13 @@ export function exportCopy(args: ExportCopyArgs): Promise<CopyOutcome> {
 }
 
 /** Copies the redacted support report of a check to the clipboard. */
-export function copyReport(args: CopyReportArgs): Promise<null> {
+export function copyReport(args: ReportArgs): Promise<null> {
   return invoke<null>("copy_report", { args });
+}
+
+/** A check's details as the labelled lines of the "Details" panel, in the engine's words. */
+export function reportDetails(args: ReportArgs): Promise<Detail[]> {
+  return invoke<Detail[]>("report_details", { args });
 }
 
 /** Turns whatever a command rejected with into the `{ code, message, hint }` shape. */

@@ -1234,11 +1234,103 @@ include_password: boolean,
  */
 password: string | null, };
 
-export type CopyReportArgs = { 
+export type ReportArgs = { 
 /**
  * The check's report.
  */
 report: Report, };
+
+export type Detail = { 
+/**
+ * What the line is about, e.g. "Encryption".
+ */
+label: string, 
+/**
+ * What the check found.
+ */
+text: string, 
+/**
+ * The text is the server's own words (a greeting), shown as such.
+ */
+verbatim: boolean, };
+
+export type Phrases = { 
+/**
+ * The probe's heading while it runs; `{host}`.
+ */
+probe_running: string, 
+/**
+ * The probe's heading once it is done; `{host}`.
+ */
+probe_done: string, 
+/**
+ * What the probe does and does not send.
+ */
+probe_intro: string, 
+/**
+ * Shown while other ports have not answered yet.
+ */
+probe_waiting: string, 
+/**
+ * Said when one port has answered; `{port}`, `{summary}`.
+ */
+probe_port_answered: string, 
+/**
+ * Under the password field: when the password is sent.
+ */
+password_help: string, 
+/**
+ * Under the password field of an opened profile whose password is in the keychain.
+ */
+password_saved_help: string, 
+/**
+ * The probe's table caption; `{host}`.
+ */
+probe_caption: string, 
+/**
+ * Said while a check runs (the check's heading meanwhile).
+ */
+checking: string, 
+/**
+ * The check's heading once it is done.
+ */
+check_done: string, 
+/**
+ * Said when a fix changed the settings and the check runs again; `{fix}`.
+ */
+fix_applied: string, 
+/**
+ * Below a good verdict when the settings changed since the check.
+ */
+check_stale: string, 
+/**
+ * Beside "Copy a report for support": what the report holds.
+ */
+report_holds: string, 
+/**
+ * Said when the support report is on the clipboard.
+ */
+report_copied: string, 
+/**
+ * The export step's introduction.
+ */
+export_intro: string, 
+/**
+ * Why no password can be included: the settings do not sign in.
+ */
+export_no_signin: string, 
+/**
+ * Why no password can be included: none is known in the window or the keychain.
+ */
+export_no_password: string, 
+/**
+ * That the password is left out unless asked for.
+ */
+export_password_left_out: string, 
+/**
+ * The warning shown while "include the password" is ticked.
+ */
+export_password_warning: string, };
 
 /** What the window shows when a command fails without a UserError. */
 export const UNEXPECTED_ERROR: UserError = {"code":"internal","message":"Something went wrong inside Portolan.","hint":"Try again. If it happens again, restart Portolan."};

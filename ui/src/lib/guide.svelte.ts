@@ -1,8 +1,12 @@
-// The engine's own words about ports and security, loaded once from the `port_guide` command:
-// every screen names a security choice with these, never with words of its own.
-import type { PortGuide, Security, SecurityOption } from "./bindings";
+// The engine's own words, loaded once: the port guide (`port_guide`) and the phrases the
+// screens show around its answers (`phrases`). Every screen names a security choice, and says
+// anything about ports, security, verdicts or formats, with these, never with words of its own.
+import type { PortGuide, Phrases, Security, SecurityOption } from "./bindings";
 
-export const known: { guide: PortGuide | null } = $state({ guide: null });
+export const known: { guide: PortGuide | null; phrases: Phrases | null } = $state({
+  guide: null,
+  phrases: null,
+});
 
 /** The security choices a form offers, in the engine's order (its recommendation first). */
 export function securityOptions(): SecurityOption[] {
@@ -12,4 +16,15 @@ export function securityOptions(): SecurityOption[] {
 /** The engine's name for a security choice (its short id until the guide has loaded). */
 export function securityLabel(s: Security): string {
   return securityOptions().find((o) => o.security === s)?.label ?? s;
+}
+
+/**
+ * The engine's phrase `key`, each `{name}` in it filled in from `values` (empty until the
+ * phrases have loaded).
+ */
+export function say(key: keyof Phrases, values: Record<string, string | number> = {}): string {
+  const text = known.phrases?.[key] ?? "";
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
 }

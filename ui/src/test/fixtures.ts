@@ -2,7 +2,7 @@
 import { fireEvent, screen } from "@testing-library/svelte";
 import type { Channel } from "@tauri-apps/api/core";
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { Candidate, Discovery, Event, PortGuide, Report, SmtpSettings } from "../lib/bindings";
+import type { Candidate, Detail, Discovery, Event, PortGuide, Phrases, Report, SmtpSettings } from "../lib/bindings";
 import type { FormatGroupInfo, ListedProfile, Profile } from "../lib/profile-types";
 
 /** The port guide, with the security choices the settings form offers. */
@@ -29,6 +29,34 @@ export const guide: PortGuide = {
     { security: "none", label: "No encryption", help: "Only for a relay.", default_port: 587 },
   ],
 };
+
+/** The engine's phrases, in short test words (the real ones live in the core's `words.rs`). */
+export const phrases: Phrases = {
+  probe_running: "Probing {host}…",
+  probe_done: "Ports of {host}",
+  probe_intro: "No password is sent.",
+  probe_waiting: "Waiting for more ports…",
+  probe_port_answered: "Port {port}: {summary}",
+  password_help: "Sent only encrypted.",
+  password_saved_help: "Empty uses the keychain.",
+  probe_caption: "Each port of {host}",
+  checking: "Checking…",
+  check_done: "What the check found",
+  fix_applied: "Applied {fix}; checking again.",
+  check_stale: "Settings changed since this check.",
+  report_holds: "Steps and verdict, no password.",
+  report_copied: "Report copied, no password.",
+  export_intro: "Pick where you paste them.",
+  export_no_signin: "No sign-in, no password.",
+  export_no_password: "No password known here.",
+  export_password_left_out: "Left out unless ticked.",
+  export_password_warning: "The password will be in the clipboard as plain text.",
+};
+
+/** The details lines `report_details` answers for `r`. */
+export function details(r: Report): Detail[] {
+  return [{ label: "Server", text: `${r.host}, port ${r.port}`, verbatim: false }];
+}
 
 /** A proposal for `host`, as discovery ranks it. */
 export function candidate(host: string, over: Partial<Candidate> = {}): Candidate {
@@ -71,7 +99,8 @@ export function discovery(address: string, candidates: Candidate[], summary = "F
 type Handler = (cmd: string, args: Record<string, unknown>) => unknown;
 
 /**
- * `mockIPC` with the commands every screen needs answered: the port guide, and discovery
+ * `mockIPC` with the commands every screen needs answered: the port guide, the phrases, a
+ * report's details, and discovery
  * proposing smtp.example.com (465, encrypted from the start) unless `handler` answers it.
  * `handler` sees each command's argument struct (`args`), with its `onEvent` channel if any.
  */
@@ -81,7 +110,11 @@ export function mockApp(handler: Handler): void {
     const args: Record<string, unknown> = { ...call.args };
     if (call.onEvent) args.onEvent = call.onEvent;
     if (cmd === "port_guide") return guide;
+    if (cmd === "phrases") return phrases;
     const answer = handler(cmd, args);
+    if (cmd === "report_details" && (answer === null || answer === undefined)) {
+      return details(args.report as Report);
+    }
     if (cmd === "discover" && (answer === null || answer === undefined)) {
       return discovery(String(args.address), [candidate("smtp.example.com")]);
     }

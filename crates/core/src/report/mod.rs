@@ -1,6 +1,7 @@
 //! What a check (or a send) found, step by step: the report the app shows, the CLI prints as
 //! JSON and a helpdesk reads, and what a probe found ([`probe`]). Only data and its words
-//! live here; the engine fills it in (the `recorder`) and [`support`] renders it as text.
+//! live here; the engine fills it in (the `recorder`), [`support`] renders it as text and
+//! [`details`] as the labelled lines of the app's "Details" panel.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -11,9 +12,11 @@ use crate::tls::TlsInfo;
 use crate::transcript::TranscriptLine;
 use crate::verdict::Verdict;
 
+pub mod details;
 pub mod probe;
 pub mod support;
 
+pub use details::{details, Detail};
 pub use support::{support_text, MAX_REPORT_LEN};
 
 /// A step of the dialogue.

@@ -1,0 +1,209 @@
+//! The sentences the app's screens show around the engine's answers, about ports, security,
+//! verdicts and exports: one place for every such sentence, so a screen writes none of its
+//! own and translating Portolan is a change of this data. A `{name}` in a phrase is filled in
+//! by the screen with the value it names.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::export::PASSWORD_PLACEHOLDER;
+
+/// The phrases, one field each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Phrases {
+    /// The probe's heading while it runs; `{host}`.
+    pub probe_running: String,
+    /// The probe's heading once it is done; `{host}`.
+    pub probe_done: String,
+    /// What the probe does and does not send.
+    pub probe_intro: String,
+    /// Shown while other ports have not answered yet.
+    pub probe_waiting: String,
+    /// Said when one port has answered; `{port}`, `{summary}`.
+    pub probe_port_answered: String,
+    /// Under the password field: when the password is sent.
+    pub password_help: String,
+    /// Under the password field of an opened profile whose password is in the keychain.
+    pub password_saved_help: String,
+    /// The probe's table caption; `{host}`.
+    pub probe_caption: String,
+    /// Said while a check runs (the check's heading meanwhile).
+    pub checking: String,
+    /// The check's heading once it is done.
+    pub check_done: String,
+    /// Said when a fix changed the settings and the check runs again; `{fix}`.
+    pub fix_applied: String,
+    /// Below a good verdict when the settings changed since the check.
+    pub check_stale: String,
+    /// Beside "Copy a report for support": what the report holds.
+    pub report_holds: String,
+    /// Said when the support report is on the clipboard.
+    pub report_copied: String,
+    /// The export step's introduction.
+    pub export_intro: String,
+    /// Why no password can be included: the settings do not sign in.
+    pub export_no_signin: String,
+    /// Why no password can be included: none is known in the window or the keychain.
+    pub export_no_password: String,
+    /// That the password is left out unless asked for.
+    pub export_password_left_out: String,
+    /// The warning shown while "include the password" is ticked.
+    pub export_password_warning: String,
+}
+
+/// The phrases, in English.
+pub fn phrases() -> Phrases {
+    let s = str::to_owned;
+    Phrases {
+        probe_running: s("Trying the usual ports on {host}…"),
+        probe_done: s("Ports on {host}"),
+        probe_intro: s("No password is sent: Portolan only says hello to each port and leaves."),
+        probe_waiting: s("Waiting for the other ports…"),
+        probe_port_answered: s("Port {port}: {summary}"),
+        password_help: s(
+            "The password is only sent once the connection is encrypted, and is never written \
+             to a file.",
+        ),
+        password_saved_help: s(
+            "Leave it empty to use the password saved in your keychain, or type a new one.",
+        ),
+        probe_caption: s("What each port of {host} does"),
+        checking: s("Checking the connection…"),
+        check_done: s("What the check found"),
+        fix_applied: s("Applied: {fix}. Checking again."),
+        check_stale: s("You changed the settings since this check. Check them again to go on."),
+        report_holds: s("Steps, verdict, certificate and conversation, without your password."),
+        report_copied: s(
+            "Copied the report for support to the clipboard. It has no password in it.",
+        ),
+        export_intro: s(
+            "Choose where you will paste them. Portolan writes them in that program's own \
+             format.",
+        ),
+        export_no_signin: s("These settings do not sign in, so there is no password."),
+        export_no_password: s(
+            "No password is known here: save the profile with its password, or type it in the \
+             settings.",
+        ),
+        export_password_left_out: format!(
+            "Left out unless you tick this; the preview always shows “{PASSWORD_PLACEHOLDER}” \
+             instead."
+        ),
+        export_password_warning: s(
+            "The password will be in the clipboard as plain text, where other programs can \
+             read it. Paste it only where it is needed, and only for this one copy.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    /// The source files of a face (the app's `ui/src`), without generated bindings and tests.
+    fn face_sources(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if name != "test" && name != "node_modules" {
+                    face_sources(&path, out);
+                }
+            } else if (name.ends_with(".svelte") || name.ends_with(".ts"))
+                && !name.ends_with(".test.ts")
+                && name != "bindings.ts"
+            {
+                out.push(path);
+            }
+        }
+    }
+
+    /// `text` without its comments (`<!-- -->`, `/* */`, `//` to the end of the line).
+    fn without_comments(text: &str) -> String {
+        const KINDS: [(&str, &str); 3] = [("<!--", "-->"), ("/*", "*/"), ("//", "\n")];
+        let mut out = String::new();
+        let mut rest = text;
+        loop {
+            let first = KINDS
+                .iter()
+                .filter_map(|&(open, close)| rest.find(open).map(|i| (i, close)))
+                .min_by_key(|&(i, _)| i);
+            let Some((i, close)) = first else {
+                out.push_str(rest);
+                return out;
+            };
+            out.push_str(&rest[..i]);
+            out.push(' ');
+            rest = rest[i..]
+                .find(close)
+                .map_or("", |end| &rest[i + end + close.len()..]);
+        }
+    }
+
+    #[test]
+    fn the_app_writes_no_sentence_of_its_own_about_ports_security_verdicts_or_formats() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src");
+        let mut files = vec![];
+        face_sources(&root, &mut files);
+        assert!(
+            files.len() > 10,
+            "the app's sources are not at {}",
+            root.display()
+        );
+        // What the engine says, cut where a screen fills a value in: none of it is retyped.
+        let mut said: Vec<String> = vec![];
+        let json = serde_json::to_value(phrases()).unwrap();
+        for v in json.as_object().unwrap().values() {
+            let text = v.as_str().unwrap();
+            said.extend(text.split(['{', '}']).map(str::to_owned));
+        }
+        for s in crate::ports::Security::ALL {
+            said.push(s.help().to_owned());
+        }
+        said.retain(|s| s.split_whitespace().count() >= 3);
+        // Words only the engine uses in a sentence.
+        let engine_words = ["starttls", "encrypt", "certificate"];
+        for file in &files {
+            let code = without_comments(&std::fs::read_to_string(file).unwrap());
+            let lower = code.to_lowercase();
+            for s in &said {
+                assert!(
+                    !code.contains(s.trim()),
+                    "{} writes the engine's words “{}”: use say() and words.rs",
+                    file.display(),
+                    s.trim()
+                );
+            }
+            for w in engine_words {
+                assert!(
+                    !lower.contains(w),
+                    "{} writes “{w}” itself: the sentence belongs in the core (words.rs)",
+                    file.display()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_phrase_is_a_sentence_and_names_only_known_placeholders() {
+        let json = serde_json::to_value(phrases()).unwrap();
+        for (name, v) in json.as_object().unwrap() {
+            let text = v.as_str().unwrap();
+            assert!(!text.trim().is_empty(), "{name} is empty");
+            let mut rest = text;
+            while let Some(i) = rest.find('{') {
+                let end = rest[i..].find('}').map(|j| i + j).unwrap();
+                let key = &rest[i + 1..end];
+                assert!(
+                    ["host", "port", "summary", "fix"].contains(&key),
+                    "{name} names {{{key}}}"
+                );
+                rest = &rest[end + 1..];
+            }
+        }
+    }
+}
