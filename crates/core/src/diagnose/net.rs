@@ -1,0 +1,83 @@
+//! Failures before SMTP begins: the name lookup and the connection, and a server that hangs up.
+
+use super::fixes::{fix_find_port, fix_retry, other_submission_ports};
+use super::verdict;
+use crate::net::NetFailure;
+use crate::report::Stage;
+use crate::verdict::{Fix, FixKind, Verdict, VerdictCode as C};
+
+pub(super) fn net(n: &NetFailure, host: &str, port: u16) -> Verdict {
+    match n {
+        NetFailure::DnsNotFound(_) | NetFailure::DnsTimeout => verdict(
+            C::DnsNotFound,
+            "The server name was not found",
+            format!(
+                "No server called \"{host}\" could be found. Check the spelling (for example \
+                 smtp.example.com), and that this computer is online."
+            ),
+            Vec::new(),
+        ),
+        NetFailure::Refused => verdict(
+            C::ConnectionRefused,
+            "The server refused the connection on this port",
+            format!(
+                "{host} answered, but nothing accepts mail on port {port}. The port number is \
+                 probably wrong for this server."
+            ),
+            other_submission_ports(port),
+        ),
+        NetFailure::Timeout => verdict(
+            C::ConnectTimeout,
+            "No answer from the server (blocked?)",
+            format!(
+                "{host} did not answer on port {port}. Usually a firewall drops the \
+                 connection: many networks and internet providers block mail ports, \
+                 especially 25. Try another port, or another network."
+            ),
+            other_submission_ports(port),
+        ),
+        NetFailure::Unreachable(_) => verdict(
+            C::NetworkUnreachable,
+            "This computer cannot reach the server's network",
+            format!(
+                "There is no route from this computer to {host}. Check that you are online \
+                 (and, for a company server, connected to its network or VPN)."
+            ),
+            vec![fix_retry()],
+        ),
+        NetFailure::Other(m) => verdict(
+            C::NetworkUnreachable,
+            "The connection could not be opened",
+            format!("Opening a connection to {host} port {port} failed ({m})."),
+            vec![fix_retry(), fix_find_port()],
+        ),
+    }
+}
+
+pub(super) fn closed(stage: Stage, host: &str) -> Verdict {
+    if stage == Stage::Auth {
+        return verdict(
+            C::AuthFailed,
+            "The server hung up during sign-in",
+            format!(
+                "{host} closed the connection while checking the user name and password. \
+                 This usually means the sign-in was refused; check both."
+            ),
+            vec![Fix::action(
+                FixKind::CheckPassword,
+                "Type the password again",
+            )],
+        );
+    }
+    verdict(
+        C::ServerBusy,
+        "The server hung up",
+        format!(
+            "{host} closed the connection at the step \"{}\". Servers do this when they are \
+             overloaded or when they block this computer's address.",
+            stage.label()
+        ),
+        vec![fix_retry(), fix_find_port()],
+    )
+}
+
