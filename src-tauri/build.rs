@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "export_copy",
     "copy_report",
     "report_details",
+    "open_page",
+    "copy_text",
 ];
 
 fn main() {

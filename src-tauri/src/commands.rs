@@ -17,9 +17,9 @@ use portolan_core::profiles::{
 };
 use portolan_core::report::Detail;
 use portolan_core::requests::{
-    AddressArgs, CancelArgs, CheckArgs, DiscoverArgs, ExportCopyArgs, ExportPreviewArgs,
-    ImportArgs, ProbeArgs, ProfileDeleteArgs, ProfileDuplicateArgs, ProfileRenameArgs,
-    ProfileSaveArgs, ReportArgs, SendTestArgs,
+    AddressArgs, CancelArgs, CheckArgs, CopyTextArgs, DiscoverArgs, ExportCopyArgs,
+    ExportPreviewArgs, ImportArgs, OpenPageArgs, ProbeArgs, ProfileDeleteArgs,
+    ProfileDuplicateArgs, ProfileRenameArgs, ProfileSaveArgs, ReportArgs, SendTestArgs,
 };
 use portolan_core::secrets::Keychain;
 use portolan_core::sensitive::Password;
@@ -123,6 +123,7 @@ pub async fn check(
     let opts = CheckOptions {
         trust: trust()?,
         cancel: ticket.token.clone(),
+        provider: portolan_core::discover::catalogue::known_provider(&settings, None),
         ..Default::default()
     };
     portolan_core::check::check(
@@ -155,6 +156,7 @@ pub async fn send_test(
     let opts = CheckOptions {
         trust: trust()?,
         cancel: ticket.token.clone(),
+        provider: portolan_core::discover::catalogue::known_provider(&settings, None),
         ..Default::default()
     };
     let to = non_empty(to);
@@ -391,8 +393,51 @@ pub fn copy_report(args: ReportArgs, app: AppHandle) -> Result<(), UserError> {
     copy_to_clipboard(&app, portolan_core::report::support_text(&args.report))
 }
 
+/// Opens a provider's page in the system browser: only an https page the built-in catalogue
+/// names (the core checks it); anything else is refused and nothing opens.
+#[tauri::command]
+pub fn open_page(args: OpenPageArgs) -> Result<(), UserError> {
+    let url = portolan_core::discover::catalogue::checked_link(&args.url)?;
+    open::that_detached(url).map_err(|e| {
+        FaceError::Browser {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        }
+        .into()
+    })
+}
+
+/// Puts a fix's prepared text (the request for the IT admin) on the clipboard.
+#[tauri::command]
+pub fn copy_text(args: CopyTextArgs, app: AppHandle) -> Result<(), UserError> {
+    copy_to_clipboard(&app, args.text)
+}
+
 fn copy_to_clipboard(app: &AppHandle, text: String) -> Result<(), UserError> {
     app.clipboard()
         .write_text(text)
         .map_err(|e| FaceError::Clipboard(e.to_string()).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_page_opens_nothing_but_the_catalogues_https_pages() {
+        for url in [
+            "https://evil.example/",
+            "http://myaccount.google.com/apppasswords",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "https://myaccount.google.com/apppasswords\nhttps://evil.example/",
+            "",
+        ] {
+            let refused = open_page(OpenPageArgs { url: url.into() });
+            assert!(
+                matches!(&refused, Err(e) if e.code == ErrorCode::LinkRefused),
+                "{url:?}: {refused:?}"
+            );
+        }
+    }
 }

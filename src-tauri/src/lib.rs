@@ -36,6 +36,8 @@ pub fn run() {
             commands::export_copy,
             commands::copy_report,
             commands::report_details,
+            commands::open_page,
+            commands::copy_text,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -27,6 +27,8 @@ const ALLOWED_PERMISSIONS: &[&str] = &[
     "allow-export-copy",
     "allow-copy-report",
     "allow-report-details",
+    "allow-open-page",
+    "allow-copy-text",
 ];
 
 fn read(rel: &str) -> String {

@@ -91,6 +91,10 @@ pub struct ServerArgs {
     /// Also print the redacted SMTP transcript.
     #[arg(long)]
     pub transcript: bool,
+    /// The name this computer gives in its hello (EHLO), e.g. laptop.example.com, for servers
+    /// that want a full name; by default its address, such as [192.0.2.1].
+    #[arg(long, value_name = "NAME")]
+    pub ehlo: Option<String>,
 }
 
 /// The settings to use, and the saved profile they came from.

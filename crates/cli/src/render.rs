@@ -191,6 +191,16 @@ pub fn conclusion(report: &Report, transcript: bool) {
         outln!("  What you can do:");
         for f in &v.fixes {
             outln!("   • {}", f.label);
+            if let Some(link) = &f.link {
+                outln!("     {link}");
+            }
+            if let Some(text) = &f.copy_text {
+                outln!("     ----- copy from here -----");
+                for line in text.lines() {
+                    outln!("{}", wrap(line, 76, "     "));
+                }
+                outln!("     ----- to here -----");
+            }
         }
     }
     if transcript {

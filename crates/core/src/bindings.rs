@@ -87,6 +87,8 @@ pub fn typescript() -> String {
         crate::requests::SendTestArgs,
         crate::requests::ProbeArgs,
         crate::requests::CancelArgs,
+        crate::requests::OpenPageArgs,
+        crate::requests::CopyTextArgs,
         crate::requests::ProfileSaveArgs,
         crate::requests::ProfileRenameArgs,
         crate::requests::ProfileDuplicateArgs,

@@ -116,6 +116,8 @@ pub async fn probe(
             ehlo_name: None,
             find_mismatch: true,
             cancel: cancel.child_token(),
+            provider: None,
+            resolve: Vec::new(),
         };
         let delay = opts.stagger * u32::try_from(i).unwrap_or(u32::MAX);
         set.spawn(async move {

@@ -71,6 +71,23 @@ pub struct ProbeArgs {
     pub request_id: String,
 }
 
+/// `open_page`: open a provider's page in the system browser (only the catalogue's https
+/// pages are opened).
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct OpenPageArgs {
+    /// The page, as a fix's `link` gave it.
+    pub url: String,
+}
+
+/// `copy_text`: put a fix's prepared text (e.g. a request for the IT admin) on the clipboard.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CopyTextArgs {
+    /// The text, as a fix's `copy_text` gave it.
+    pub text: String,
+}
+
 /// `cancel`: stop an operation in flight.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

@@ -73,6 +73,22 @@ pub enum VerdictCode {
     PlaintextAuthRefused,
     /// The server wants a sign-in before it accepts mail.
     AuthRequired,
+    /// Too many sign-ins or connections in a short time; the password may well be right.
+    RateLimited,
+    /// The account's sending limit (per day or hour) is reached.
+    QuotaExceeded,
+    /// Password sign-in for apps (SMTP AUTH) is switched off for this mailbox or organisation.
+    SmtpAuthDisabled,
+    /// The account may not send as the sender address.
+    SendAsDenied,
+    /// The server wants encryption (STARTTLS) before anything else.
+    StarttlsRequired,
+    /// The server refused the name this computer gave in its hello (EHLO).
+    EhloNameRejected,
+    /// The receiving side refused the message by the sender domain's policy (DMARC, SPF, DKIM).
+    SenderPolicyRejected,
+    /// A known provider's server name was answered by another server (interception).
+    WrongServer,
 }
 
 impl VerdictCode {
@@ -110,6 +126,14 @@ impl VerdictCode {
             Self::GreetingRefused => "greeting_refused",
             Self::PlaintextAuthRefused => "plaintext_auth_refused",
             Self::AuthRequired => "auth_required",
+            Self::RateLimited => "rate_limited",
+            Self::QuotaExceeded => "quota_exceeded",
+            Self::SmtpAuthDisabled => "smtp_auth_disabled",
+            Self::SendAsDenied => "send_as_denied",
+            Self::StarttlsRequired => "starttls_required",
+            Self::EhloNameRejected => "ehlo_name_rejected",
+            Self::SenderPolicyRejected => "sender_policy_rejected",
+            Self::WrongServer => "wrong_server",
         }
     }
 
@@ -151,6 +175,13 @@ pub enum FixKind {
     AllowPlaintextAuth,
     /// Check the address that was refused.
     CheckAddress,
+    /// Open the provider's https page (`link`, always one of the built-in catalogue's) in the
+    /// system browser.
+    OpenPage,
+    /// Copy a prepared text (`copy_text`, e.g. a request for the IT administrator).
+    CopyText,
+    /// Give a full name for this computer in the hello (the EHLO name setting).
+    SetEhloName,
 }
 
 /// Changes to `SmtpSettings` that a fix applies; absent fields stay as they are.
@@ -194,6 +225,15 @@ pub struct Fix {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub note: Option<String>,
+    /// For [`FixKind::OpenPage`]: the https page to open, taken from the built-in catalogue
+    /// (the app opens nothing else).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub link: Option<String>,
+    /// For [`FixKind::CopyText`]: the text to copy, in the core's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub copy_text: Option<String>,
 }
 
 impl Fix {
@@ -204,6 +244,24 @@ impl Fix {
             label: label.into(),
             settings_patch: None,
             note: None,
+            link: None,
+            copy_text: None,
+        }
+    }
+
+    /// A fix that opens a provider's https page; `link` must come from the catalogue.
+    pub fn open_page(label: impl Into<String>, link: impl Into<String>) -> Self {
+        Self {
+            link: Some(link.into()),
+            ..Self::action(FixKind::OpenPage, label)
+        }
+    }
+
+    /// A fix that copies `text` (for someone else to act on).
+    pub fn copy_text(label: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            copy_text: Some(text.into()),
+            ..Self::action(FixKind::CopyText, label)
         }
     }
 
@@ -214,6 +272,8 @@ impl Fix {
             label: label.into(),
             settings_patch: Some(patch),
             note: None,
+            link: None,
+            copy_text: None,
         }
     }
 

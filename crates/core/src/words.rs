@@ -39,6 +39,10 @@ pub struct Phrases {
     pub report_holds: String,
     /// Said when the support report is on the clipboard.
     pub report_copied: String,
+    /// Said when a fix's page was handed to the browser; `{link}`.
+    pub page_opened: String,
+    /// Said when a fix's prepared text is on the clipboard; `{fix}` (the fix's label).
+    pub text_copied: String,
     /// The export step's introduction.
     pub export_intro: String,
     /// Why no password can be included: the settings do not sign in.
@@ -76,6 +80,8 @@ pub fn phrases() -> Phrases {
         report_copied: s(
             "Copied the report for support to the clipboard. It has no password in it.",
         ),
+        page_opened: s("Opened {link} in your web browser."),
+        text_copied: s("Done: {fix}. It is on the clipboard; paste it into an email."),
         export_intro: s(
             "Choose where you will paste them. Portolan writes them in that program's own \
              format.",

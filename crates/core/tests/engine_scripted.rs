@@ -376,20 +376,23 @@ async fn busy_and_refusing_greetings_get_their_codes() {
 }
 
 #[tokio::test]
-async fn provider_auth_codes_become_app_password_and_oauth_verdicts() {
+async fn auth_codes_at_an_unknown_server_are_read_by_their_standard_meaning() {
+    // At a server the catalogue does not know, 5.7.9 is RFC 4954's "mechanism too weak" (only
+    // Google's 534 5.7.9 means "app password"; engine_providers covers that), 5.7.139 is
+    // Microsoft's "SMTP AUTH is off", and 454 4.7.0 a pause, not a wrong password.
     let pki = Pki::new();
     for (reply, code) in [
         (
             "534-5.7.9 Application-specific password required",
-            VerdictCode::AppPasswordRequired,
+            VerdictCode::AuthMechanismUnsupported,
         ),
         (
             "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled",
-            VerdictCode::OauthRequired,
+            VerdictCode::SmtpAuthDisabled,
         ),
         (
             "454 4.7.0 Temporary authentication failure",
-            VerdictCode::ServerBusy,
+            VerdictCode::RateLimited,
         ),
     ] {
         // A multi-line 534 needs its last line too.

@@ -81,6 +81,38 @@ describe("the check screen", () => {
     expect(greeting.closest("dd")?.previousElementSibling?.textContent).toBe("Greeting");
   });
 
+  it("opens the provider's page and copies the admin request through Rust", async () => {
+    const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+    const page = "https://myaccount.google.com/apppasswords";
+    mockApp((cmd, args) => {
+      calls.push({ cmd, args: args as Record<string, unknown> });
+      if (cmd === "check") {
+        const r = report((args as { settings: SmtpSettings }).settings, false);
+        r.verdict = {
+          code: "auth_failed",
+          ok: false,
+          title: "Gmail refused the password: it needs an app password",
+          explanation: "Gmail does not accept your normal password in other apps.",
+          fixes: [
+            { kind: "open_page", label: "Create an app password at Gmail", link: page },
+            { kind: "copy_text", label: "Copy a request for your IT admin", copy_text: "Hello, could you…" },
+          ],
+        };
+        return r;
+      }
+      return null;
+    });
+    render(App);
+    await startWith("ann@gmail.com");
+    await fireEvent.click(screen.getByRole("button", { name: "Check these settings" }));
+    const verdict = await screen.findByTestId("verdict");
+    expect(verdict.textContent).toContain(page);
+    await fireEvent.click(screen.getByRole("button", { name: "Create an app password at Gmail" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Copy a request for your IT admin" }));
+    expect(calls.find((c) => c.cmd === "open_page")?.args).toEqual({ url: page });
+    expect(calls.find((c) => c.cmd === "copy_text")?.args).toEqual({ text: "Hello, could you…" });
+  });
+
   it("shows a refused check's message and hint in words", async () => {
     mockApp((cmd) => {
       if (cmd === "check") {

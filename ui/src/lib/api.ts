@@ -6,6 +6,7 @@ import type {
   CancelArgs,
   CheckArgs,
   Detail,
+  CopyTextArgs,
   DiscoverArgs,
   DiscoverEvent,
   Discovery,
@@ -15,6 +16,7 @@ import type {
   ExportPreviewArgs,
   ImportArgs,
   Phrases,
+  OpenPageArgs,
   PortGuide,
   ProbeArgs,
   ProbeReport,
@@ -135,6 +137,17 @@ export function copyReport(args: ReportArgs): Promise<null> {
 /** A check's details as the labelled lines of the "Details" panel, in the engine's words. */
 export function reportDetails(args: ReportArgs): Promise<Detail[]> {
   return invoke<Detail[]>("report_details", { args });
+}
+
+/** Opens a provider's page (a fix's `link`) in the system browser; Rust opens only the
+ * catalogue's https pages. */
+export function openPage(args: OpenPageArgs): Promise<null> {
+  return invoke<null>("open_page", { args });
+}
+
+/** Copies a fix's prepared text (`copy_text`) to the clipboard (from Rust). */
+export function copyText(args: CopyTextArgs): Promise<null> {
+  return invoke<null>("copy_text", { args });
 }
 
 /** Turns whatever a command rejected with into the `{ code, message, hint }` shape. */

@@ -46,6 +46,8 @@ export const phrases: Phrases = {
   check_stale: "Settings changed since this check.",
   report_holds: "Steps and verdict, no password.",
   report_copied: "Report copied, no password.",
+  page_opened: "Opened {link}.",
+  text_copied: "Copied: {fix}.",
   export_intro: "Pick where you paste them.",
   export_no_signin: "No sign-in, no password.",
   export_no_password: "No password known here.",

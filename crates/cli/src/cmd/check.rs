@@ -32,6 +32,9 @@ pub fn prepare(a: &ServerArgs) -> Result<Prepared, UserError> {
     let total = seconds(a.timeout)?;
     let options = CheckOptions {
         trust: a.trust.trust()?,
+        ehlo_name: a.ehlo.clone(),
+        // The verdict's first fix is the one that works at the provider behind the server.
+        provider: portolan_core::discover::catalogue::known_provider(&settings, None),
         ..CheckOptions::default()
     }
     .with_total_timeout(total);

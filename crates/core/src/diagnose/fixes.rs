@@ -60,4 +60,3 @@ pub(super) fn other_submission_ports(port: u16) -> Vec<Fix> {
     v.push(fix_find_port());
     v
 }
-

@@ -3,22 +3,25 @@
 //! Classification uses only the stage, the reply code and the enhanced status code (RFC 3463)
 //! — never words in the server's text, which are free-form and sometimes misleading (a
 //! banner that mentions "spam" says nothing about a certificate).
-
 //!
 //! One job per file: `fixes` (the fixes several verdicts share), `net` (lookup, connect, a
 //! server hanging up), `tls` (handshake, certificate, security mismatch), `reply` (a negative
-//! reply at a stage) and `auth` (a refused sign-in).
+//! reply at a stage), `auth` (a refused sign-in) and `provider` (what the verdict knows about
+//! the provider, from the catalogue through the check's options, so the first fix is the one
+//! that works there).
 
 mod auth;
 mod fixes;
 mod net;
+pub mod provider;
 mod reply;
-mod tls;
 #[cfg(test)]
 mod tests;
+mod tls;
 
 use self::fixes::{fix_find_port, fix_retry, fix_security_here, other_submission_ports};
 pub use self::fixes::{fix_starttls_587, fix_tls_465};
+pub use self::provider::{Family, KnownProvider};
 use crate::net::NetFailure;
 use crate::ports::Security;
 use crate::report::{ServerInfo, Stage};
@@ -108,6 +111,8 @@ pub struct Context<'a> {
     pub tls: Option<&'a TlsInfo>,
     /// What the server announced, if it got that far.
     pub server: Option<&'a ServerInfo>,
+    /// The provider behind the server, when the catalogue knows it.
+    pub provider: Option<&'a KnownProvider>,
 }
 
 pub(super) fn verdict(code: C, title: &str, explanation: String, fixes: Vec<Fix>) -> Verdict {
@@ -190,6 +195,14 @@ pub fn diagnose(f: &Failure, ctx: &Context<'_>) -> Verdict {
             other_submission_ports(port),
         ),
         Failure::Reply { stage, reply } => reply::by_reply(*stage, reply, ctx),
+        Failure::Closed { stage: Stage::Auth } => auth::refused(
+            ctx,
+            &format!(
+                "{host} closed the connection while checking the user name and password, \
+                 which usually means the sign-in was refused."
+            ),
+            None,
+        ),
         Failure::Closed { stage } => net::closed(*stage, host),
         Failure::Timeout { stage } => verdict(
             C::Timeout,
@@ -263,18 +276,7 @@ pub fn diagnose(f: &Failure, ctx: &Context<'_>) -> Verdict {
             ),
             other_submission_ports(port),
         ),
-        Failure::OauthOnly => verdict(
-            C::OauthRequired,
-            "This server wants sign-in through your provider's web page (OAuth)",
-            "The server only accepts OAuth sign-in, not a password. Turn on password (\"SMTP \
-             AUTH\" or \"app password\") access in your account settings, if your provider \
-             allows it, or use a program that supports OAuth."
-                .to_owned(),
-            vec![Fix::action(
-                FixKind::CreateAppPassword,
-                "Look for an app password in your account settings",
-            )],
-        ),
+        Failure::OauthOnly => oauth_only(ctx),
         Failure::PlaintextAuthRefused { starttls_offered } => {
             let mut fixes = Vec::new();
             if *starttls_offered {
@@ -324,3 +326,41 @@ pub fn diagnose(f: &Failure, ctx: &Context<'_>) -> Verdict {
     }
 }
 
+/// Only OAuth mechanisms offered: at a provider that takes app passwords, make one; at
+/// Outlook.com, passwords are over; elsewhere, look for password access.
+fn oauth_only(ctx: &Context<'_>) -> Verdict {
+    let (host, port) = (ctx.settings.host.as_str(), ctx.settings.port);
+    if let Some((name, page)) = ctx
+        .provider
+        .and_then(|p| Some((p.name.as_str(), p.app_password_page.as_deref()?)))
+    {
+        return verdict(
+            C::AppPasswordRequired,
+            &format!("{name} wants an app password here"),
+            format!(
+                "{host} on port {port} only offers sign-in through {name}'s web page (OAuth), \
+                 which Portolan does not do. {name} accepts an \"app password\" instead of \
+                 your normal password: create one, then check again."
+            ),
+            auth::app_password_fixes(name, page),
+        );
+    }
+    if ctx
+        .provider
+        .is_some_and(|p| p.family == Family::OutlookPersonal)
+    {
+        return auth::outlook_personal(ctx, None);
+    }
+    verdict(
+        C::OauthRequired,
+        "This server wants sign-in through your provider's web page (OAuth)",
+        "The server only accepts OAuth sign-in, not a password. Turn on password (\"SMTP \
+         AUTH\" or \"app password\") access in your account settings, if your provider \
+         allows it, or use a program that supports OAuth."
+            .to_owned(),
+        vec![Fix::action(
+            FixKind::CreateAppPassword,
+            "Look for an app password in your account settings",
+        )],
+    )
+}

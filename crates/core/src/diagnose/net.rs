@@ -80,4 +80,3 @@ pub(super) fn closed(stage: Stage, host: &str) -> Verdict {
         vec![fix_retry(), fix_find_port()],
     )
 }
-

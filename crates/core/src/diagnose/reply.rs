@@ -1,7 +1,9 @@
-//! A negative reply at a stage, classified by the reply code and the enhanced status code.
+//! A negative reply at a stage, classified by the reply code and the enhanced status code
+//! (RFC 3463 and the codes the big providers document), never by the words of the reply.
 
-use super::fixes::{fix_retry, fix_tls_465, other_submission_ports};
+use super::fixes::{fix_retry, fix_security_here, fix_tls_465, other_submission_ports};
 use super::{verdict, Context};
+use crate::ports::Security;
 use crate::report::Stage;
 use crate::smtp::Reply;
 use crate::verdict::{Fix, FixKind, Verdict, VerdictCode as C};
@@ -23,6 +25,9 @@ pub(super) fn by_reply(stage: Stage, r: &Reply, ctx: &Context<'_>) -> Verdict {
             vec![fix_retry()],
         );
     }
+    if let Some(v) = by_enhanced(stage, r, &said, ctx) {
+        return v;
+    }
     match stage {
         Stage::Greeting | Stage::Ehlo if r.is_permanent() => verdict(
             C::GreetingRefused,
@@ -41,7 +46,7 @@ pub(super) fn by_reply(stage: Stage, r: &Reply, ctx: &Context<'_>) -> Verdict {
             vec![fix_tls_465(), fix_retry()],
         ),
         Stage::Auth => super::auth::auth(r, &said, ctx),
-        Stage::MailFrom if r.code == 530 || enh(5, 7, 0) && r.code != 550 => verdict(
+        Stage::MailFrom if r.code == 530 || enh(5, 7, 57) || enh(5, 7, 0) && r.code != 550 => verdict(
             C::AuthRequired,
             "The server wants you to sign in first",
             format!("The server accepts mail only after sign-in (\"{said}\")."),
@@ -129,3 +134,92 @@ pub(super) fn by_reply(stage: Stage, r: &Reply, ctx: &Context<'_>) -> Verdict {
     }
 }
 
+/// The replies whose enhanced code (or reply code and state) says the same at every stage
+/// after the greeting: a sending limit, send-as, the sender domain's policy, encryption
+/// required first, a refused hello name.
+fn by_enhanced(stage: Stage, r: &Reply, said: &str, ctx: &Context<'_>) -> Option<Verdict> {
+    let s = ctx.settings;
+    let e = r.enhanced?;
+    let enh = |c: u8, sub: u16, d: u16| e.is(c, sub, d);
+    let envelope = matches!(stage, Stage::MailFrom | Stage::RcptTo | Stage::Data);
+    if stage == Stage::Ehlo && (enh(5, 5, 2) || r.code == 504 && e.class == 5) {
+        return Some(verdict(
+            C::EhloNameRejected,
+            "The server refused this computer's name",
+            format!(
+                "Every mail program says a name for its computer when it greets the server \
+                 (EHLO), and this server wants a full name, such as laptop.example.com \
+                 (\"{said}\"). Set the EHLO name to a full name: your computer's name in your \
+                 domain, or your domain itself."
+            ),
+            vec![Fix::action(
+                FixKind::SetEhloName,
+                "Set the EHLO name to a full name (such as laptop.example.com)",
+            )],
+        ));
+    }
+    // 530 5.7.0 "Must issue a STARTTLS command first": on an unencrypted connection to a
+    // server that offers STARTTLS.
+    if r.code == 530
+        && (enh(5, 7, 0) || e.subject == 7 && e.detail == 0)
+        && s.security == Security::None
+        && ctx.server.is_some_and(|i| i.starttls)
+    {
+        return Some(verdict(
+            C::StarttlsRequired,
+            "The server wants encryption first",
+            format!(
+                "The server accepts nothing before the connection is encrypted (\"{said}\"). \
+                 Choose \"Upgrade with STARTTLS\" on this port, or encryption from the start \
+                 on port 465."
+            ),
+            vec![fix_security_here(s.port, Security::Starttls), fix_tls_465()],
+        ));
+    }
+    if (envelope || stage == Stage::Auth) && enh(5, 4, 5) {
+        return Some(verdict(
+            C::QuotaExceeded,
+            "The account reached its sending limit",
+            format!(
+                "The provider refused to send more mail from this account for now, because its \
+                 sending limit is reached (\"{said}\"). The settings are right. The limit \
+                 resets after a while (usually within 24 hours); wait, or send less at once."
+            ),
+            vec![Fix::action(FixKind::RetryLater, "Try again tomorrow")],
+        ));
+    }
+    if envelope && enh(5, 2, 252) {
+        return Some(verdict(
+            C::SendAsDenied,
+            "This account may not send as that address",
+            format!(
+                "The server refused to send from \"{}\" with the account you signed in with \
+                 (\"{said}\"). Send from the address of that account, or ask the \
+                 administrator for \"Send As\" permission on the other address.",
+                s.from
+            ),
+            vec![Fix::action(
+                FixKind::CheckAddress,
+                "Use the address of the account you sign in with",
+            )],
+        ));
+    }
+    if envelope && e.class == 5 && e.subject == 7 && (20..=27).contains(&e.detail) {
+        return Some(verdict(
+            C::SenderPolicyRejected,
+            "The mail was refused by the sender domain's rules (DMARC/SPF)",
+            format!(
+                "The receiving server checked the sender's domain and the check failed \
+                 (\"{said}\"): the domain of \"{}\" does not allow this server to send for \
+                 it (SPF, DKIM or DMARC). Send from an address of the account you sign in \
+                 with, or ask whoever runs that domain to allow this server.",
+                s.from
+            ),
+            vec![Fix::action(
+                FixKind::CheckAddress,
+                "Use the address of the account you sign in with",
+            )],
+        ));
+    }
+    None
+}

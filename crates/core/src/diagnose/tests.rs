@@ -29,6 +29,7 @@ fn code_for(stage: Stage, code: u16, text: &str) -> C {
         settings: &s,
         tls: None,
         server: None,
+        provider: None,
     };
     diagnose(
         &Failure::Reply {
@@ -52,7 +53,8 @@ fn auth_replies_are_classified_by_enhanced_code_not_words() {
             534,
             "5.7.9 Application-specific password required"
         ),
-        C::AppPasswordRequired
+        C::AuthMechanismUnsupported,
+        "5.7.9 means \"mechanism too weak\" except at Google"
     );
     assert_eq!(
         code_for(
@@ -60,7 +62,7 @@ fn auth_replies_are_classified_by_enhanced_code_not_words() {
             535,
             "5.7.139 Authentication unsuccessful, basic auth disabled"
         ),
-        C::OauthRequired
+        C::SmtpAuthDisabled
     );
     // Words alone never decide: an app-password sentence with a plain 5.7.8 is a failure.
     assert_eq!(
@@ -73,6 +75,10 @@ fn auth_replies_are_classified_by_enhanced_code_not_words() {
     );
     assert_eq!(
         code_for(Stage::Auth, 454, "4.7.0 Temporary failure"),
+        C::RateLimited
+    );
+    assert_eq!(
+        code_for(Stage::Auth, 454, "4.3.0 Try again later"),
         C::ServerBusy
     );
 }
@@ -110,5 +116,269 @@ fn envelope_refusals_get_their_codes() {
     assert_eq!(
         code_for(Stage::Greeting, 554, "5.7.1 You are blocked"),
         C::GreetingRefused
+    );
+}
+
+/// The verdict for `reply` at `stage` talking to `host` (port 465, TLS) for `from`, with the
+/// provider the catalogue knows for them.
+fn at(host: &str, from: &str, stage: Stage, code: u16, text: &str) -> Verdict {
+    let s = SmtpSettings {
+        host: host.into(),
+        port: 465,
+        security: Security::Tls,
+        username: Some(from.into()),
+        from: from.into(),
+        allow_plaintext_auth: false,
+        cert_exception: None,
+    };
+    let known = crate::discover::catalogue::known_provider(&s, None);
+    let ctx = Context {
+        settings: &s,
+        tls: None,
+        server: None,
+        provider: known.as_ref(),
+    };
+    diagnose(
+        &Failure::Reply {
+            stage,
+            reply: reply(code, text),
+        },
+        &ctx,
+    )
+}
+
+#[test]
+fn a_refused_password_at_app_password_providers_opens_their_page_first() {
+    for (host, from, page) in [
+        (
+            "smtp.gmail.com",
+            "a@gmail.com",
+            "https://myaccount.google.com/apppasswords",
+        ),
+        (
+            "smtp.mail.yahoo.com",
+            "a@yahoo.com",
+            "https://login.yahoo.com/account/security",
+        ),
+        (
+            "smtp.mail.me.com",
+            "a@icloud.com",
+            "https://account.apple.com/account/manage",
+        ),
+        (
+            "smtp.aol.com",
+            "a@aol.com",
+            "https://login.aol.com/account/security",
+        ),
+        (
+            "smtp.zoho.com",
+            "a@zohomail.com",
+            "https://accounts.zoho.com/home#security/app_password",
+        ),
+    ] {
+        let v = at(
+            host,
+            from,
+            Stage::Auth,
+            535,
+            "5.7.8 Username and Password not accepted",
+        );
+        assert_eq!(v.code, C::AuthFailed, "{host}");
+        let first = &v.fixes[0];
+        assert_eq!(first.kind, FixKind::OpenPage, "{host}");
+        assert_eq!(first.link.as_deref(), Some(page), "{host}");
+        assert!(crate::discover::catalogue::is_catalogue_link(page));
+        assert!(
+            v.fixes.iter().all(|f| f.kind != FixKind::CheckPassword),
+            "{host}: typing the same password again cannot work"
+        );
+    }
+    // Unknown servers keep "type the password again".
+    let v = at(
+        "mail.example.net",
+        "a@example.net",
+        Stage::Auth,
+        535,
+        "5.7.8 Bad credentials",
+    );
+    assert_eq!(v.code, C::AuthFailed);
+    assert_eq!(v.fixes[0].kind, FixKind::CheckPassword);
+    assert!(v.fixes.iter().all(|f| f.link.is_none()));
+}
+
+#[test]
+fn google_534_5_7_9_means_app_password_and_elsewhere_a_weak_mechanism() {
+    let g = at(
+        "smtp.gmail.com",
+        "a@gmail.com",
+        Stage::Auth,
+        534,
+        "5.7.9 Application-specific password required. Learn more at https://support.google.com/mail/?p=InvalidSecondFactor",
+    );
+    assert_eq!(g.code, C::AppPasswordRequired);
+    assert_eq!(g.fixes[0].kind, FixKind::OpenPage);
+    let other = at(
+        "mail.example.net",
+        "a@example.net",
+        Stage::Auth,
+        534,
+        "5.7.9 Authentication mechanism is too weak",
+    );
+    assert_eq!(other.code, C::AuthMechanismUnsupported);
+    assert!(other
+        .fixes
+        .iter()
+        .all(|f| f.kind == FixKind::UseSecurity || f.kind == FixKind::FindWorkingPort));
+}
+
+#[test]
+fn rate_limits_are_not_wrong_passwords() {
+    let g = at(
+        "smtp.gmail.com",
+        "a@gmail.com",
+        Stage::Auth,
+        454,
+        "4.7.0 Too many login attempts, please try again later.",
+    );
+    assert_eq!(g.code, C::RateLimited);
+    assert_eq!(g.fixes[0].kind, FixKind::RetryLater);
+    let y = at(
+        "smtp.mail.yahoo.com",
+        "a@yahoo.com",
+        Stage::Auth,
+        535,
+        "5.7.0 (#AUTH005) Too many bad auth attempts.",
+    );
+    assert_eq!(y.code, C::RateLimited);
+    assert_eq!(y.fixes[0].kind, FixKind::RetryLater);
+    assert_eq!(y.fixes[1].kind, FixKind::OpenPage);
+    // The token means nothing at another provider.
+    let o = at(
+        "mail.example.net",
+        "a@example.net",
+        Stage::Auth,
+        535,
+        "5.7.0 (#AUTH005) Too many bad auth attempts.",
+    );
+    assert_eq!(o.code, C::AuthFailed);
+}
+
+#[test]
+fn microsoft_5_7_139_gives_a_request_for_the_it_admin() {
+    let said = "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.";
+    let v = at(
+        "smtp.office365.com",
+        "ann@firma.example",
+        Stage::Auth,
+        535,
+        said,
+    );
+    assert_eq!(v.code, C::SmtpAuthDisabled);
+    let fix = &v.fixes[0];
+    assert_eq!(fix.kind, FixKind::CopyText);
+    assert_eq!(fix.label, "Copy a request for your IT admin");
+    let text = fix.copy_text.as_deref().unwrap();
+    for needle in [
+        "ann@firma.example",
+        "Turn off SMTP AUTH protocol for your organization",
+        "Set-TransportConfig -SmtpClientAuthenticationDisabled $false",
+        "Security Defaults",
+        "Authenticated SMTP",
+        "Set-CASMailbox -Identity ann@firma.example -SmtpClientAuthenticationDisabled $false",
+        said,
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in {text}");
+    }
+    // An Outlook.com personal account: passwords are over; no admin to ask.
+    let o = at(
+        "smtp-mail.outlook.com",
+        "a@hotmail.com",
+        Stage::Auth,
+        535,
+        said,
+    );
+    assert_eq!(o.code, C::OauthRequired);
+    assert!(o.fixes.iter().all(|f| f.kind != FixKind::CopyText));
+}
+
+#[test]
+fn envelope_codes_of_the_big_providers() {
+    let v = |stage, code, text: &str| at("smtp.gmail.com", "a@gmail.com", stage, code, text).code;
+    assert_eq!(
+        v(
+            Stage::MailFrom,
+            550,
+            "5.4.5 Daily user sending limit exceeded."
+        ),
+        C::QuotaExceeded
+    );
+    assert_eq!(
+        v(Stage::Data, 550, "5.4.5 Daily sending quota exceeded."),
+        C::QuotaExceeded
+    );
+    assert_eq!(
+        v(
+            Stage::Data,
+            554,
+            "5.2.252 SendAsDenied; a@x.example not allowed to send as b@y.example"
+        ),
+        C::SendAsDenied
+    );
+    assert_eq!(
+        v(Stage::RcptTo, 550, "5.7.26 Unauthenticated email from y.example is not accepted due to domain's DMARC policy."),
+        C::SenderPolicyRejected
+    );
+    assert_eq!(
+        v(Stage::Data, 550, "5.7.23 SPF validation failed"),
+        C::SenderPolicyRejected
+    );
+    assert_eq!(
+        v(
+            Stage::MailFrom,
+            530,
+            "5.7.57 Client not authenticated to send mail."
+        ),
+        C::AuthRequired
+    );
+    // "Must issue a STARTTLS command first" on a plain connection to a server that offers it.
+    let s = SmtpSettings {
+        host: "smtp.gmail.com".into(),
+        port: 587,
+        security: Security::None,
+        username: None,
+        from: "a@gmail.com".into(),
+        allow_plaintext_auth: false,
+        cert_exception: None,
+    };
+    let info = ServerInfo {
+        starttls: true,
+        ..ServerInfo::default()
+    };
+    let ctx = Context {
+        settings: &s,
+        tls: None,
+        server: Some(&info),
+        provider: None,
+    };
+    let r = diagnose(
+        &Failure::Reply {
+            stage: Stage::MailFrom,
+            reply: reply(530, "5.7.0 Must issue a STARTTLS command first."),
+        },
+        &ctx,
+    );
+    assert_eq!(r.code, C::StarttlsRequired);
+    assert_eq!(
+        r.fixes[0].settings_patch.as_ref().unwrap().security,
+        Some(Security::Starttls)
+    );
+    // A refused hello name.
+    assert_eq!(
+        code_for(
+            Stage::Ehlo,
+            504,
+            "5.5.2 <[127.0.0.1]>: Helo command rejected: need fully-qualified hostname"
+        ),
+        C::EhloNameRejected
     );
 }

@@ -1,8 +1,13 @@
 //! Encryption failures: the handshake, the certificate (with the trust and name fixes), and a
 //! security setting that does not match the port.
+//!
+//! A password is never steered to the wrong server: when a known provider's name is answered
+//! with a certificate that is not the provider's (another name, or an authority this computer
+//! does not trust), another server answered, and neither "use the name on the certificate" nor
+//! "trust this certificate" is offered. The name fix stays for names of the same provider.
 
 use super::fixes::{fix_security_here, fix_tls_465, other_submission_ports};
-use super::{verdict, Context};
+use super::{verdict, Context, KnownProvider};
 use crate::ports::Security;
 use crate::settings::{CertException, SmtpSettings};
 use crate::tls::{CertProblem, TlsFailure};
@@ -43,6 +48,17 @@ pub(super) fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
             )
         })
         .unwrap_or_default();
+    if let (Some(p), TlsFailure::Cert(problem)) = (ctx.provider, t) {
+        let names = leaf.map(|c| c.names.as_slice()).unwrap_or_default();
+        let foreign = match problem {
+            CertProblem::NameMismatch => !names.iter().any(|n| p.owns_name(n)),
+            CertProblem::Untrusted | CertProblem::NotForServer | CertProblem::Other => true,
+            CertProblem::Expired | CertProblem::NotYetValid => false,
+        };
+        if foreign {
+            return wrong_server(p, ctx, names, interception.as_deref());
+        }
+    }
     match t {
         TlsFailure::Cert(CertProblem::NameMismatch) => {
             let names = leaf.map(|c| c.names.clone()).unwrap_or_default();
@@ -197,3 +213,49 @@ pub(super) fn mismatch(works: Option<Security>, s: &SmtpSettings) -> Verdict {
     )
 }
 
+/// A known provider's name answered by a server that is not the provider's.
+fn wrong_server(
+    p: &KnownProvider,
+    ctx: &Context<'_>,
+    names: &[String],
+    interception: Option<&str>,
+) -> Verdict {
+    let s = ctx.settings;
+    let who = match (interception, names.is_empty()) {
+        (Some(product), _) => format!(
+            "The certificate was made by {product}: a program or device on this computer or \
+             network (an antivirus \"mail shield\" or a firewall) opens the connection and \
+             re-signs it."
+        ),
+        (None, false) => format!(
+            "The certificate is for {}, which is not {}'s: a web host or the network you are \
+             on (a hotel, office or internet provider) is sending the mail port to its own \
+             server, or security software is re-signing the connection.",
+            names.join(", "),
+            p.name
+        ),
+        (None, true) => format!(
+            "The certificate is not {}'s and no authority this computer trusts vouches for \
+             it: security software (an antivirus \"mail shield\") is re-signing the \
+             connection, or the network is sending the mail port to another server.",
+            p.name
+        ),
+    };
+    verdict(
+        C::WrongServer,
+        &format!("Another server answered instead of {}", p.name),
+        format!(
+            "{host} is {name}'s server, but the server that answered on port {port} could not \
+             prove it is {name}'s. {who} Portolan did not send your password. Do not trust this \
+             certificate: turn off the \"email scanning\" or \"SSL scanning\" of your \
+             security software, or try another network (a phone's hotspot), then check again.",
+            host = s.host,
+            name = p.name,
+            port = s.port,
+        ),
+        vec![Fix::action(
+            FixKind::RetryLater,
+            "Check again on another network or with scanning off",
+        )],
+    )
+}

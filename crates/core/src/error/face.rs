@@ -75,6 +75,14 @@ pub enum FaceError {
     /// The clipboard refused the text.
     #[error("Portolan could not put the text on the clipboard ({0}).")]
     Clipboard(String),
+    /// The system browser did not open the page.
+    #[error("Portolan could not open your web browser ({reason}).")]
+    Browser {
+        /// The page.
+        url: String,
+        /// The system's reason.
+        reason: String,
+    },
     /// The command could not start its work (no threads, no timers).
     #[error("Portolan could not start ({0}).")]
     Start(String),
@@ -124,6 +132,7 @@ impl FaceError {
             FaceError::ImportUnreadable { .. } => ErrorCode::ImportUnreadable,
             FaceError::ImportNotText(_) => ErrorCode::ImportInvalid,
             FaceError::Clipboard(_) => ErrorCode::ClipboardFailed,
+            FaceError::Browser { .. } => ErrorCode::BrowserFailed,
             FaceError::Start(_) | FaceError::Json(_) | FaceError::Unexpected => ErrorCode::Internal,
         }
     }
@@ -150,6 +159,9 @@ impl FaceError {
                 ..
             } => "Use --password-stdin or the PORTOLAN_PASSWORD variable instead.".to_owned(),
             FaceError::ImportNotText(_) => "Choose the .json file Portolan exported.".to_owned(),
+            FaceError::Browser { url, .. } => {
+                format!("Open this page in your browser yourself ({url}).")
+            }
             other => other.code().hint().to_owned(),
         }
     }

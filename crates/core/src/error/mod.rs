@@ -86,6 +86,10 @@ pub enum ErrorCode {
     CatalogueDamaged,
     /// The clipboard refused the text.
     ClipboardFailed,
+    /// A page the built-in catalogue does not name was asked to be opened; nothing opened.
+    LinkRefused,
+    /// The system browser could not be started.
+    BrowserFailed,
     /// Portolan itself failed.
     Internal,
 }
@@ -165,6 +169,11 @@ impl ErrorCode {
             C::ClipboardFailed => {
                 "Try again. If it keeps failing, close other apps that may be holding the \
                  clipboard."
+            }
+            C::LinkRefused => "Open your provider's website yourself in your browser.",
+            C::BrowserFailed => {
+                "Open the page in your browser yourself; its address is shown under the \
+                 button."
             }
             C::Internal => "Try again. If it happens again, restart Portolan.",
         }

@@ -93,6 +93,14 @@ fn example(code: ErrorCode) -> UserError {
             "The built-in provider list could not be read.",
         ),
         C::ClipboardFailed => FaceError::Clipboard("no display".into()).into(),
+        C::LinkRefused => crate::discover::catalogue::checked_link("https://evil.example/")
+            .map(|_| ())
+            .unwrap_err(),
+        C::BrowserFailed => FaceError::Browser {
+            url: "https://myaccount.google.com/apppasswords".into(),
+            reason: "xdg-open not found".into(),
+        }
+        .into(),
         C::Internal => ProfileError::Interrupted.into(),
     }
 }
@@ -178,6 +186,8 @@ fn every_code_is_its_snake_case_name_on_the_wire() {
             "ca_file_invalid",
             "catalogue_damaged",
             "clipboard_failed",
+            "link_refused",
+            "browser_failed",
             "internal",
         ]
     );

@@ -18,11 +18,12 @@ mod auth;
 mod mismatch;
 mod steps;
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::diagnose::{self, Context, Failure};
+use crate::diagnose::{self, Context, Failure, KnownProvider};
 use crate::error::{ErrorCode, UserError};
 use crate::observer::Observer;
 use crate::ports::Security;
@@ -53,6 +54,12 @@ pub struct CheckOptions {
     pub find_mismatch: bool,
     /// Cancelling it closes the connection at once.
     pub cancel: CancellationToken,
+    /// The provider behind the server, when the catalogue knows it
+    /// (`discover::catalogue::known_provider`): the verdict picks its first fix by it.
+    pub provider: Option<KnownProvider>,
+    /// Fixed addresses for names, used instead of the system's lookup (like a hosts-file
+    /// entry or curl's `--resolve`); empty normally. Tests point provider names at loopback.
+    pub resolve: Vec<(String, IpAddr)>,
 }
 
 impl Default for CheckOptions {
@@ -65,6 +72,8 @@ impl Default for CheckOptions {
             ehlo_name: None,
             find_mismatch: true,
             cancel: CancellationToken::new(),
+            provider: None,
+            resolve: Vec::new(),
         }
     }
 }
@@ -164,6 +173,7 @@ where
             settings,
             tls: rec.tls.as_ref(),
             server: rec.server.as_ref(),
+            provider: opts.provider.as_ref(),
         };
         match outcome {
             Ok((signed_in, sent)) => (diagnose::success(&ctx, signed_in), sent),

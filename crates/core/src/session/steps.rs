@@ -24,7 +24,19 @@ pub(super) async fn resolve(
 ) -> Result<Vec<SocketAddr>, Failure> {
     let host = t.host.as_str();
     rec.begin(Stage::Resolve);
-    match net::resolve(host, t.settings.port, t.opts.connect_timeout).await {
+    let fixed: Vec<SocketAddr> = t
+        .opts
+        .resolve
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case(host))
+        .map(|(_, ip)| SocketAddr::new(*ip, t.settings.port))
+        .collect();
+    let found = if fixed.is_empty() {
+        net::resolve(host, t.settings.port, t.opts.connect_timeout).await
+    } else {
+        Ok(fixed)
+    };
+    match found {
         Ok(a) => {
             let list: Vec<String> = a.iter().map(|x| x.ip().to_string()).collect();
             rec.ok(format!("{host} is at {}", list.join(", ")));

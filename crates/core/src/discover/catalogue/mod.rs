@@ -19,7 +19,10 @@ use crate::error::{ErrorCode, UserError};
 use crate::ports::Security;
 
 pub mod ispdb;
+mod known;
 mod own;
+
+pub use self::known::{checked_link, is_catalogue_link, known, known_provider};
 
 /// Portolan's own layer, reviewed by people; every fact names its source.
 pub const CATALOGUE_TOML: &str = include_str!("../../../data/providers.toml");

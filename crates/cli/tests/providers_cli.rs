@@ -1,0 +1,151 @@
+//! `portolan check` against emulated providers: a scripted server on loopback answers under a
+//! provider's own name (smtp.gmail.com, smtp.office365.com). The name resolves to 127.0.0.1
+//! inside the test only: the CLI runs in a mount namespace the test creates (`unshare -m`)
+//! with its own /etc/hosts bound over the system's. Skips with a note when that is not
+//! possible (not root, no unshare).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+
+const CANARY: &str = "Cli-Provider-Canary-7zQ";
+
+/// A plain server on loopback offering AUTH PLAIN and answering it with `auth_reply`.
+fn server(auth_reply: &'static str) -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { return };
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let _ = s.write_all(b"220 provider.test ESMTP\r\n");
+            let mut line = String::new();
+            while r.read_line(&mut line).unwrap_or(0) > 0 {
+                let reply = match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
+                    "EHLO" => "250-provider.test\r\n250 AUTH PLAIN LOGIN\r\n".to_owned(),
+                    "AUTH" => format!("{auth_reply}\r\n"),
+                    "QUIT" => "221 bye\r\n".to_owned(),
+                    _ => "500 what\r\n".to_owned(),
+                };
+                let _ = s.write_all(reply.as_bytes());
+                line.clear();
+            }
+        }
+    });
+    port
+}
+
+/// Whether this test can give the CLI its own /etc/hosts.
+fn can_isolate() -> bool {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    root && Command::new("unshare")
+        .args(["-m", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs `portolan check` for `host` at loopback `port`, with `host` in a private hosts file;
+/// returns the exit code and the output.
+fn check_as(host: &str, port: u16, user: &str, json: bool) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("portolan-hosts-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let hosts = dir.join("hosts");
+    std::fs::write(&hosts, format!("127.0.0.1 localhost\n127.0.0.1 {host}\n")).unwrap();
+    let p = port.to_string();
+    let mut args = vec![
+        "check",
+        "--host",
+        host,
+        "--port",
+        &p,
+        "--security",
+        "none",
+        "--allow-plaintext-auth",
+        "--user",
+        user,
+        "--password-stdin",
+        "--timeout",
+        "10",
+    ];
+    if json {
+        args.push("--json");
+    }
+    let mut child = Command::new("unshare")
+        .args([
+            "-m",
+            "sh",
+            "-c",
+            "mount --bind \"$0\" /etc/hosts && exec \"$@\"",
+        ])
+        .arg(&hosts)
+        .arg(env!("CARGO_BIN_EXE_portolan"))
+        .args(&args)
+        .env_remove("PORTOLAN_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{CANARY}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!text.contains(CANARY), "the password leaked: {text}");
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn a_refused_gmail_password_prints_the_app_password_page() {
+    if !can_isolate() {
+        eprintln!("note: needs root and unshare for a private /etc/hosts; skipping");
+        return;
+    }
+    let port = server("535-5.7.8 Username and Password not accepted.\r\n535 5.7.8 https://support.google.com/mail/?p=BadCredentials");
+    let (code, out) = check_as("smtp.gmail.com", port, "ann@gmail.com", true);
+    assert_eq!(code, 15, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}"));
+    let v = &json["verdict"];
+    assert_eq!(v["code"], "auth_failed", "{out}");
+    assert_eq!(v["fixes"][0]["kind"], "open_page");
+    assert_eq!(
+        v["fixes"][0]["link"],
+        "https://myaccount.google.com/apppasswords"
+    );
+    let (_, human) = check_as("smtp.gmail.com", port, "ann@gmail.com", false);
+    assert!(human.contains("Create an app password at Gmail"), "{human}");
+    assert!(
+        human.contains("https://myaccount.google.com/apppasswords"),
+        "{human}"
+    );
+}
+
+#[test]
+fn microsoft_365_with_smtp_auth_off_prints_the_request_for_the_admin() {
+    if !can_isolate() {
+        eprintln!("note: needs root and unshare for a private /etc/hosts; skipping");
+        return;
+    }
+    let port = server("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.");
+    let (code, out) = check_as("smtp.office365.com", port, "ann@firma.example", false);
+    assert_eq!(code, 15, "{out}");
+    assert!(out.contains("[smtp_auth_disabled]"), "{out}");
+    assert!(out.contains("Copy a request for your IT admin"), "{out}");
+    assert!(out.contains("Set-CASMailbox"), "{out}");
+    assert!(
+        out.contains("SmtpClientAuthentication is disabled for the Tenant"),
+        "{out}"
+    );
+}

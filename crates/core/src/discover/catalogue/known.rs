@@ -1,0 +1,182 @@
+//! The catalogue's answer to "which provider runs this server?", for the check's verdict
+//! (`CheckOptions::provider`), and the list of pages the app may open.
+
+use super::{by_domain, by_id, providers, NoteKind, Provider, Security};
+use crate::diagnose::{Family, KnownProvider};
+use crate::error::{ErrorCode, UserError};
+use crate::settings::SmtpSettings;
+
+/// The provider behind `settings`: the one named by `provider_id` (a discovery's or a saved
+/// profile's), else the sender domain's provider when it lists this server, else the first
+/// provider that lists this server. Outlook.com personal accounts are only recognised by
+/// their address (Microsoft 365 shares their servers).
+pub fn known_provider(settings: &SmtpSettings, provider_id: Option<&str>) -> Option<KnownProvider> {
+    if let Some(p) = provider_id.and_then(by_id) {
+        return Some(known(p));
+    }
+    let host = settings
+        .host
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let domain = settings
+        .from
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if let Some(p) = by_domain(&domain) {
+        if serves(p, &host, Some(&domain)) {
+            return Some(known(p));
+        }
+    }
+    providers()
+        .ok()?
+        .iter()
+        .find(|p| family(&p.id) != Family::OutlookPersonal && serves(p, &host, None))
+        .map(known)
+}
+
+/// Whether `p` lists `host` among its servers. A host made from the address's domain
+/// (`mail.%EMAILDOMAIN%`, a hoster's pattern) counts only when the address's `domain` is
+/// given, i.e. the provider was found by the address.
+fn serves(p: &Provider, host: &str, domain: Option<&str>) -> bool {
+    !host.is_empty()
+        && p.servers.iter().any(|s| {
+            let h = match (s.host.contains('%'), domain) {
+                (false, _) => s.host.clone(),
+                (true, Some(d)) => s.host.replace("%EMAILDOMAIN%", d),
+                (true, None) => return false,
+            };
+            h.eq_ignore_ascii_case(host) && s.security != Security::None
+        })
+}
+
+fn family(id: &str) -> Family {
+    match id {
+        "gmail" | "google-workspace" => Family::Google,
+        "microsoft-365" => Family::Microsoft365,
+        "outlook-com" => Family::OutlookPersonal,
+        "yahoo" | "aol" => Family::Yahoo,
+        _ => Family::Other,
+    }
+}
+
+fn https(link: &str) -> bool {
+    link.starts_with("https://") && !link.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// What the verdict needs to know of `p`.
+pub fn known(p: &Provider) -> KnownProvider {
+    let app_password_page = p
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::AppPassword)
+        .find_map(|n| n.link.clone().filter(|l| https(l)));
+    let mut names: Vec<String> = p
+        .servers
+        .iter()
+        .filter(|s| !s.host.contains('%'))
+        .map(|s| s.host.to_ascii_lowercase())
+        .collect();
+    names.extend(p.mx.iter().cloned());
+    names.dedup();
+    KnownProvider {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        family: family(&p.id),
+        app_password_page,
+        help: p.help.clone().filter(|l| https(l)),
+        names,
+    }
+}
+
+/// Whether the app may open `url`: an https page the built-in catalogue names (a provider's
+/// help page, the page where credentials or app passwords are made, a note's page), exactly.
+/// Nothing else is ever opened.
+pub fn is_catalogue_link(url: &str) -> bool {
+    https(url)
+        && providers().is_ok_and(|list| {
+            list.iter().any(|p| {
+                p.help.as_deref() == Some(url)
+                    || p.username_link.as_deref() == Some(url)
+                    || p.notes.iter().any(|n| n.link.as_deref() == Some(url))
+            })
+        })
+}
+
+/// `url` when the app may open it ([`is_catalogue_link`]), else the error that says nothing
+/// was opened.
+pub fn checked_link(url: &str) -> Result<&str, UserError> {
+    if is_catalogue_link(url) {
+        Ok(url)
+    } else {
+        Err(UserError::with_code_hint(
+            ErrorCode::LinkRefused,
+            "Portolan opens only the providers' own pages from its built-in list; this \
+             address is not one of them, so nothing was opened.",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(host: &str, from: &str) -> SmtpSettings {
+        SmtpSettings {
+            host: host.into(),
+            port: 465,
+            security: Security::Tls,
+            username: Some(from.into()),
+            from: from.into(),
+            allow_plaintext_auth: false,
+            cert_exception: None,
+        }
+    }
+
+    #[test]
+    fn providers_are_known_by_server_and_address() {
+        let g = known_provider(&settings("smtp.gmail.com", "a@gmail.com"), None).unwrap();
+        assert_eq!(g.family, Family::Google);
+        assert_eq!(
+            g.app_password_page.as_deref(),
+            Some("https://myaccount.google.com/apppasswords")
+        );
+        // A Workspace address on a custom domain is known by the server.
+        let w = known_provider(&settings("smtp.gmail.com", "a@firma.example"), None).unwrap();
+        assert_eq!(w.family, Family::Google);
+        for (host, from, id) in [
+            ("smtp.mail.yahoo.com", "a@yahoo.com", "yahoo"),
+            ("smtp.aol.com", "a@aol.com", "aol"),
+            ("smtp.mail.me.com", "a@icloud.com", "icloud"),
+        ] {
+            let p = known_provider(&settings(host, from), None).unwrap();
+            assert_eq!(p.id, id);
+            assert!(p.app_password_page.is_some(), "{id}");
+        }
+        let o = known_provider(&settings("smtp-mail.outlook.com", "a@hotmail.com"), None).unwrap();
+        assert_eq!(o.family, Family::OutlookPersonal);
+        let m = known_provider(&settings("smtp.office365.com", "a@firma.example"), None).unwrap();
+        assert_eq!(m.family, Family::Microsoft365);
+        assert!(known_provider(&settings("mail.example.net", "a@example.net"), None).is_none());
+        // The discovery's or profile's provider wins.
+        let z = known_provider(&settings("mail.example.net", "a@example.net"), Some("zoho"));
+        assert_eq!(z.unwrap().id, "zoho");
+    }
+
+    #[test]
+    fn only_catalogue_https_links_may_be_opened() {
+        assert!(is_catalogue_link(
+            "https://myaccount.google.com/apppasswords"
+        ));
+        assert!(!is_catalogue_link(
+            "http://myaccount.google.com/apppasswords"
+        ));
+        assert!(!is_catalogue_link(
+            "https://myaccount.google.com/apppasswords/../x"
+        ));
+        assert!(!is_catalogue_link("https://evil.example/"));
+        assert!(!is_catalogue_link("file:///etc/passwd"));
+        assert!(!is_catalogue_link(""));
+    }
+}

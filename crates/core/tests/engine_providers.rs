@@ -1,0 +1,386 @@
+//! Provider emulation: scripted servers on loopback that answer with the replies the big
+//! providers document, reached under the providers' own names (the check's fixed addresses
+//! point smtp.gmail.com & co. at 127.0.0.1, with certificates for those names from a test
+//! authority). Each case asserts the verdict code and the first fix, and that the password
+//! appears nowhere in the report.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod engine_support;
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use engine_support::*;
+use portolan_core::check::{check, CheckOptions, Report};
+use portolan_core::discover::catalogue::{is_catalogue_link, known_provider};
+use portolan_core::ports::Security;
+use portolan_core::send::send_test;
+use portolan_core::sensitive::Sensitive;
+use portolan_core::settings::SmtpSettings;
+use portolan_core::verdict::{FixKind, VerdictCode as C};
+
+const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+fn pw() -> Sensitive<String> {
+    Sensitive::new(CANARY.to_owned())
+}
+
+/// Settings for `host` (a provider's name) on the scripted server's `port`.
+fn at(host: &str, port: u16, security: Security, user: Option<&str>, from: &str) -> SmtpSettings {
+    SmtpSettings {
+        host: host.into(),
+        port,
+        security,
+        username: user.map(str::to_owned),
+        from: from.into(),
+        allow_plaintext_auth: false,
+        cert_exception: None,
+    }
+}
+
+/// Quick bounds, the test authority, `host` at loopback, and the provider the catalogue knows
+/// for `s` (as the app and the CLI fill it in).
+fn opts(pki: &Pki, s: &SmtpSettings) -> CheckOptions {
+    CheckOptions {
+        resolve: vec![(s.host.clone(), LOOPBACK)],
+        provider: known_provider(s, None),
+        ..quick(Some(pki.trust()))
+    }
+}
+
+/// A server on implicit TLS with a certificate for `names`, signing in as `auth_reply` says.
+async fn tls_server(pki: &Pki, names: &[&str], ehlo: &[&str], auth_reply: &str) -> (u16, Log) {
+    serve(Script {
+        implicit_tls: Some(pki.server(names)),
+        ehlo: ehlo.iter().map(|s| (*s).to_owned()).collect(),
+        auth_reply: auth_reply.into(),
+        ..Script::default()
+    })
+    .await
+}
+
+fn no_password_anywhere(r: &Report, user: &str) {
+    let text = format!("{}\n{r:?}", serde_json::to_string(r).unwrap());
+    assert_no_secret(&text, user, CANARY);
+}
+
+async fn auth_case(host: &str, from: &str, reply: &str) -> Report {
+    let pki = Pki::new();
+    let (port, _) = tls_server(&pki, &[host], &["AUTH PLAIN LOGIN"], reply).await;
+    let s = at(host, port, Security::Tls, Some(from), from);
+    let r = check(&s, Some(&pw()), &opts(&pki, &s), &()).await.unwrap();
+    no_password_anywhere(&r, from);
+    r
+}
+
+#[tokio::test]
+async fn a_refused_password_at_app_password_providers_opens_their_page() {
+    for (host, from, reply, page) in [
+        (
+            "smtp.gmail.com",
+            "ann@gmail.com",
+            "535-5.7.8 Username and Password not accepted. For more information, go to\r\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials",
+            "https://myaccount.google.com/apppasswords",
+        ),
+        (
+            "smtp.mail.yahoo.com",
+            "ann@yahoo.com",
+            "535 5.7.0 (#AUTH005) Too many bad auth attempts.",
+            "",
+        ),
+        (
+            "smtp.mail.me.com",
+            "ann@icloud.com",
+            "535 5.7.8 Error: authentication failed",
+            "https://account.apple.com/account/manage",
+        ),
+        (
+            "smtp.aol.com",
+            "ann@aol.com",
+            "535 5.7.0 (#AUTH001) Authentication failed",
+            "https://login.aol.com/account/security",
+        ),
+        (
+            "smtp.zoho.com",
+            "ann@zohomail.com",
+            "535 Authentication Failed",
+            "https://accounts.zoho.com/home#security/app_password",
+        ),
+    ] {
+        let r = auth_case(host, from, reply).await;
+        let v = &r.verdict;
+        if page.is_empty() {
+            // Yahoo's #AUTH005: too many refusals, a pause, not a wrong password.
+            assert_eq!(v.code, C::RateLimited, "{host}: {v:#?}");
+            assert_eq!(v.fixes[0].kind, FixKind::RetryLater);
+            assert_eq!(v.fixes[1].kind, FixKind::OpenPage);
+            continue;
+        }
+        assert_eq!(v.code, C::AuthFailed, "{host}: {v:#?}");
+        assert_eq!(v.fixes[0].kind, FixKind::OpenPage, "{host}");
+        assert_eq!(v.fixes[0].link.as_deref(), Some(page), "{host}");
+        assert!(is_catalogue_link(page));
+    }
+}
+
+#[tokio::test]
+async fn google_wants_an_app_password_and_too_many_tries_are_a_pause() {
+    let r = auth_case(
+        "smtp.gmail.com",
+        "ann@gmail.com",
+        "534-5.7.9 Application-specific password required. Learn more at\r\n534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor",
+    )
+    .await;
+    assert_eq!(r.verdict.code, C::AppPasswordRequired, "{:#?}", r.verdict);
+    assert_eq!(r.verdict.fixes[0].kind, FixKind::OpenPage);
+    let r = auth_case(
+        "smtp.gmail.com",
+        "ann@gmail.com",
+        "454 4.7.0 Too many login attempts, please try again later.",
+    )
+    .await;
+    assert_eq!(r.verdict.code, C::RateLimited);
+    assert_eq!(r.verdict.fixes[0].kind, FixKind::RetryLater);
+    // Elsewhere 534 5.7.9 is "mechanism too weak".
+    let r = auth_case(
+        "mail.example.net",
+        "ann@example.net",
+        "534 5.7.9 Authentication mechanism is too weak",
+    )
+    .await;
+    assert_eq!(r.verdict.code, C::AuthMechanismUnsupported);
+}
+
+#[tokio::test]
+async fn microsoft_365_smtp_auth_off_gives_the_admin_request() {
+    let said = "535 5.7.139 Authentication unsuccessful, the user credentials were incorrect. [SN4PR0601CA0012.namprd06.prod.outlook.com]";
+    let r = auth_case("smtp.office365.com", "ann@firma.example", said).await;
+    let v = &r.verdict;
+    assert_eq!(v.code, C::SmtpAuthDisabled, "{v:#?}");
+    assert_eq!(v.fixes[0].kind, FixKind::CopyText);
+    let text = v.fixes[0].copy_text.as_deref().unwrap();
+    assert!(text.contains(said), "{text}");
+    assert!(text.contains("Authenticated SMTP"));
+    assert!(text.contains("Security Defaults"));
+    assert!(text.contains("SmtpClientAuthenticationDisabled"));
+    assert!(!text.contains(CANARY));
+    // An Outlook.com personal account gets no admin request: passwords are over there.
+    let r = auth_case("smtp-mail.outlook.com", "ann@hotmail.com", said).await;
+    assert_eq!(r.verdict.code, C::OauthRequired, "{:#?}", r.verdict);
+}
+
+#[tokio::test]
+async fn oauth_only_servers_point_to_the_app_password_or_say_passwords_are_over() {
+    let pki = Pki::new();
+    let (port, log) = tls_server(
+        &pki,
+        &["smtp.gmail.com"],
+        &["AUTH XOAUTH2 OAUTHBEARER"],
+        "235 ok",
+    )
+    .await;
+    let s = at(
+        "smtp.gmail.com",
+        port,
+        Security::Tls,
+        Some("ann@gmail.com"),
+        "ann@gmail.com",
+    );
+    let r = check(&s, Some(&pw()), &opts(&pki, &s), &()).await.unwrap();
+    assert_eq!(r.verdict.code, C::AppPasswordRequired, "{:#?}", r.verdict);
+    assert_eq!(r.verdict.fixes[0].kind, FixKind::OpenPage);
+    assert!(!log.lock().unwrap().iter().any(|l| l.starts_with("AUTH")));
+}
+
+/// Envelope replies come only in a send: the test email, without sign-in.
+async fn send_case(pki: &Pki, host: &str, script: Script, security: Security) -> Report {
+    let (port, _) = serve(script).await;
+    let s = at(host, port, security, None, "ann@gmail.com");
+    let o = CheckOptions {
+        resolve: vec![(host.to_owned(), LOOPBACK)],
+        provider: known_provider(&s, None),
+        ..quick(Some(pki.trust()))
+    };
+    send_test(&s, None, Some("bob@example.org"), &o, &())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn envelope_replies_of_the_big_providers() {
+    let pki = Pki::new();
+    let tls = Some(pki.server(&["smtp.gmail.com"]));
+    let mk = |mail: &str, data: &str| Script {
+        implicit_tls: tls.clone(),
+        mail_reply: mail.into(),
+        data_reply: data.into(),
+        ..Script::default()
+    };
+    let cases = [
+        (
+            mk("550 5.4.5 Daily user sending limit exceeded.", "250 ok"),
+            C::QuotaExceeded,
+            FixKind::RetryLater,
+        ),
+        (
+            mk(
+                "250 ok",
+                "554 5.2.252 SendAsDenied; ann@gmail.com not allowed to send as boss@firma.example",
+            ),
+            C::SendAsDenied,
+            FixKind::CheckAddress,
+        ),
+        (
+            mk(
+                "250 ok",
+                "550 5.7.26 Unauthenticated email from firma.example is not accepted due to domain's DMARC policy.",
+            ),
+            C::SenderPolicyRejected,
+            FixKind::CheckAddress,
+        ),
+        (
+            mk("530 5.7.57 Client not authenticated to send mail.", "250 ok"),
+            C::AuthRequired,
+            FixKind::AddSignIn,
+        ),
+    ];
+    for (script, code, first) in cases {
+        let (port, _) = serve(script).await;
+        let s = at("smtp.gmail.com", port, Security::Tls, None, "ann@gmail.com");
+        let r = send_test(&s, None, Some("bob@example.org"), &opts(&pki, &s), &())
+            .await
+            .unwrap();
+        assert_eq!(r.verdict.code, code, "{:#?}", r.verdict);
+        assert_eq!(r.verdict.fixes[0].kind, first, "{code}");
+    }
+}
+
+#[tokio::test]
+async fn starttls_first_and_a_refused_hello_name() {
+    let pki = Pki::new();
+    let r = send_case(
+        &pki,
+        "smtp.gmail.com",
+        Script {
+            starttls: Some((
+                b"220 2.0.0 Ready to start TLS\r\n".to_vec(),
+                Some(pki.server(&["smtp.gmail.com"])),
+            )),
+            mail_reply: "530 5.7.0 Must issue a STARTTLS command first.".into(),
+            ..Script::default()
+        },
+        Security::None,
+    )
+    .await;
+    assert_eq!(r.verdict.code, C::StarttlsRequired, "{:#?}", r.verdict);
+    let first = &r.verdict.fixes[0];
+    assert_eq!(first.kind, FixKind::UseSecurity);
+    assert_eq!(
+        first.settings_patch.as_ref().unwrap().security,
+        Some(Security::Starttls)
+    );
+    let r = send_case(
+        &pki,
+        "mail.example.net",
+        Script {
+            ehlo_raw: Some(
+                b"504 5.5.2 <[127.0.0.1]>: Helo command rejected: need fully-qualified hostname\r\n"
+                    .to_vec(),
+            ),
+            ..Script::default()
+        },
+        Security::None,
+    )
+    .await;
+    assert_eq!(r.verdict.code, C::EhloNameRejected, "{:#?}", r.verdict);
+    assert_eq!(r.verdict.fixes[0].kind, FixKind::SetEhloName);
+}
+
+/// A known provider's name answered with a certificate that is not the provider's.
+async fn cert_case(
+    host: &str,
+    from: &str,
+    tls: std::sync::Arc<rustls::ServerConfig>,
+    pki: &Pki,
+) -> (Report, Log) {
+    let (port, log) = serve(Script {
+        implicit_tls: Some(tls),
+        ehlo: vec!["AUTH PLAIN LOGIN".into()],
+        ..Script::default()
+    })
+    .await;
+    let s = at(host, port, Security::Tls, Some(from), from);
+    let r = check(&s, Some(&pw()), &opts(pki, &s), &()).await.unwrap();
+    no_password_anywhere(&r, from);
+    (r, log)
+}
+
+fn never_steers_the_password(r: &Report, log: &Log) {
+    assert_eq!(r.verdict.code, C::WrongServer, "{:#?}", r.verdict);
+    assert!(
+        r.verdict
+            .fixes
+            .iter()
+            .all(|f| !matches!(f.kind, FixKind::UseHost | FixKind::TrustCertificate)),
+        "{:#?}",
+        r.verdict.fixes
+    );
+    assert!(
+        log.lock().unwrap().is_empty(),
+        "nothing reached the other server"
+    );
+}
+
+#[tokio::test]
+async fn a_web_host_answering_for_gmail_is_another_server() {
+    let pki = Pki::new();
+    let (r, log) = cert_case(
+        "smtp.gmail.com",
+        "ann@gmail.com",
+        pki.server(&["mail.webhost-example.net", "webhost-example.net"]),
+        &pki,
+    )
+    .await;
+    never_steers_the_password(&r, &log);
+    assert!(r.verdict.explanation.contains("mail.webhost-example.net"));
+}
+
+#[tokio::test]
+async fn a_mail_shield_re_signing_office365_is_another_server() {
+    let pki = Pki::new();
+    let shield = Pki::named("Avast Web/Mail Shield Root");
+    let (r, log) = cert_case(
+        "smtp.office365.com",
+        "ann@firma.example",
+        shield.server(&["smtp.office365.com"]),
+        &pki,
+    )
+    .await;
+    never_steers_the_password(&r, &log);
+    let (self_signed, _) = Pki::self_signed(&["smtp.office365.com"]);
+    let (r, log) = cert_case("smtp.office365.com", "ann@firma.example", self_signed, &pki).await;
+    never_steers_the_password(&r, &log);
+}
+
+#[tokio::test]
+async fn a_name_of_the_same_provider_keeps_the_name_fix() {
+    let pki = Pki::new();
+    let (r, _) = cert_case(
+        "smtp.zoho.com",
+        "ann@zohomail.com",
+        pki.server(&["smtppro.zoho.com"]),
+        &pki,
+    )
+    .await;
+    assert_eq!(r.verdict.code, C::CertNameMismatch, "{:#?}", r.verdict);
+    assert_eq!(r.verdict.fixes[0].kind, FixKind::UseHost);
+    // A server the catalogue does not know keeps the name fix too (shared hosting).
+    let (r, _) = cert_case(
+        "mail.example-customer.net",
+        "ann@example-customer.net",
+        pki.server(&["server17.example-hosting.net"]),
+        &pki,
+    )
+    .await;
+    assert_eq!(r.verdict.code, C::CertNameMismatch);
+    assert_eq!(r.verdict.fixes[0].kind, FixKind::UseHost);
+}
