@@ -435,7 +435,7 @@ mod tests {
         ] {
             let refused = open_page(OpenPageArgs { url: url.into() });
             assert!(
-                matches!(&refused, Err(e) if e.code == ErrorCode::LinkRefused),
+                matches!(&refused, Err(e) if e.code == portolan_core::error::ErrorCode::LinkRefused),
                 "{url:?}: {refused:?}"
             );
         }

@@ -137,7 +137,8 @@ impl Exit {
             | C::ImportInvalid
             | C::ImportUnreadable
             | C::CaFileInvalid => Exit::Usage,
-            C::TrustStoreUnavailable | C::ClipboardFailed => Exit::System,
+            C::TrustStoreUnavailable | C::ClipboardFailed | C::BrowserFailed => Exit::System,
+            C::LinkRefused => Exit::Usage,
             C::CatalogueDamaged | C::Internal => Exit::Internal,
         }
     }

@@ -205,7 +205,7 @@ mod tests {
                 let end = rest[i..].find('}').map(|j| i + j).unwrap();
                 let key = &rest[i + 1..end];
                 assert!(
-                    ["host", "port", "summary", "fix"].contains(&key),
+                    ["host", "port", "summary", "fix", "link"].contains(&key),
                     "{name} names {{{key}}}"
                 );
                 rest = &rest[end + 1..];

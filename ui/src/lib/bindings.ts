@@ -1,7 +1,7 @@
 // Generated from the Rust types of portolan-core by ts-rs. Do not edit by hand:
 // run `make bindings` after changing a type.
 
-export type ErrorCode = "keychain_unavailable" | "keychain_locked" | "keychain_prompt_dismissed" | "keychain_access_denied" | "keychain_entry_not_found" | "keychain_invalid_value" | "keychain_failed" | "profiles_no_config_dir" | "profiles_io" | "profile_not_found" | "profile_ambiguous" | "profile_invalid_name" | "profile_duplicate_name" | "profile_id_taken" | "profiles_too_many" | "invalid_settings" | "invalid_address" | "invalid_option" | "invalid_timeout" | "missing_from" | "password_unreadable" | "export_no_password" | "export_not_representable" | "import_invalid" | "import_unreadable" | "trust_store_unavailable" | "ca_file_invalid" | "catalogue_damaged" | "clipboard_failed" | "internal";
+export type ErrorCode = "keychain_unavailable" | "keychain_locked" | "keychain_prompt_dismissed" | "keychain_access_denied" | "keychain_entry_not_found" | "keychain_invalid_value" | "keychain_failed" | "profiles_no_config_dir" | "profiles_io" | "profile_not_found" | "profile_ambiguous" | "profile_invalid_name" | "profile_duplicate_name" | "profile_id_taken" | "profiles_too_many" | "invalid_settings" | "invalid_address" | "invalid_option" | "invalid_timeout" | "missing_from" | "password_unreadable" | "export_no_password" | "export_not_representable" | "import_invalid" | "import_unreadable" | "trust_store_unavailable" | "ca_file_invalid" | "catalogue_damaged" | "clipboard_failed" | "link_refused" | "browser_failed" | "internal";
 
 export type UserError = { 
 /**
@@ -167,9 +167,9 @@ text: string,
  */
 at_ms: number, };
 
-export type VerdictCode = "ok" | "ok_without_auth" | "dns_not_found" | "connection_refused" | "connect_timeout" | "network_unreachable" | "greeting_timeout" | "not_smtp" | "security_mismatch" | "starttls_not_offered" | "starttls_injection" | "cert_untrusted" | "cert_expired" | "cert_name_mismatch" | "tls_handshake_failed" | "auth_not_offered" | "auth_mechanism_unsupported" | "auth_failed" | "app_password_required" | "oauth_required" | "server_busy" | "greylisted" | "sender_rejected" | "relay_denied" | "recipient_rejected" | "message_rejected" | "timeout" | "cancelled" | "greeting_refused" | "plaintext_auth_refused" | "auth_required";
+export type VerdictCode = "ok" | "ok_without_auth" | "dns_not_found" | "connection_refused" | "connect_timeout" | "network_unreachable" | "greeting_timeout" | "not_smtp" | "security_mismatch" | "starttls_not_offered" | "starttls_injection" | "cert_untrusted" | "cert_expired" | "cert_name_mismatch" | "tls_handshake_failed" | "auth_not_offered" | "auth_mechanism_unsupported" | "auth_failed" | "app_password_required" | "oauth_required" | "server_busy" | "greylisted" | "sender_rejected" | "relay_denied" | "recipient_rejected" | "message_rejected" | "timeout" | "cancelled" | "greeting_refused" | "plaintext_auth_refused" | "auth_required" | "rate_limited" | "quota_exceeded" | "smtp_auth_disabled" | "send_as_denied" | "starttls_required" | "ehlo_name_rejected" | "sender_policy_rejected" | "wrong_server";
 
-export type FixKind = "use_security" | "use_host" | "trust_certificate" | "find_working_port" | "check_password" | "create_app_password" | "retry_later" | "send_without_auth" | "add_sign_in" | "allow_plaintext_auth" | "check_address";
+export type FixKind = "use_security" | "use_host" | "trust_certificate" | "find_working_port" | "check_password" | "create_app_password" | "retry_later" | "send_without_auth" | "add_sign_in" | "allow_plaintext_auth" | "check_address" | "open_page" | "copy_text" | "set_ehlo_name";
 
 export type SettingsPatch = { 
 /**
@@ -210,7 +210,16 @@ settings_patch?: SettingsPatch,
  * What to know before choosing it, shown beside the button (e.g. the fingerprint of a
  * certificate to trust, and that the trust is for one server only).
  */
-note?: string, };
+note?: string, 
+/**
+ * For [`FixKind::OpenPage`]: the https page to open, taken from the built-in catalogue
+ * (the app opens nothing else).
+ */
+link?: string, 
+/**
+ * For [`FixKind::CopyText`]: the text to copy, in the core's words.
+ */
+copy_text?: string, };
 
 export type Verdict = { 
 /**
@@ -1140,6 +1149,18 @@ export type CancelArgs = {
  */
 request_id: string, };
 
+export type OpenPageArgs = { 
+/**
+ * The page, as a fix's `link` gave it.
+ */
+url: string, };
+
+export type CopyTextArgs = { 
+/**
+ * The text, as a fix's `copy_text` gave it.
+ */
+text: string, };
+
 export type ProfileSaveArgs = { 
 /**
  * The profile to update, or null for a new one.
@@ -1311,6 +1332,14 @@ report_holds: string,
  * Said when the support report is on the clipboard.
  */
 report_copied: string, 
+/**
+ * Said when a fix's page was handed to the browser; `{link}`.
+ */
+page_opened: string, 
+/**
+ * Said when a fix's prepared text is on the clipboard; `{fix}` (the fix's label).
+ */
+text_copied: string, 
 /**
  * The export step's introduction.
  */
