@@ -53,6 +53,7 @@ impl ConnectionArgs {
             from,
             allow_plaintext_auth: self.allow_plaintext_auth,
             cert_exception: None,
+            ehlo_name: None,
         }
     }
 

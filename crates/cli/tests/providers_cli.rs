@@ -149,3 +149,65 @@ fn microsoft_365_with_smtp_auth_off_prints_the_request_for_the_admin() {
         "{out}"
     );
 }
+
+/// A server that refuses a hello with an address literal (`504 5.5.2`, as Postfix's
+/// `reject_non_fqdn_helo_hostname` does) and accepts a full name.
+fn fqdn_server() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { return };
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let _ = s.write_all(b"220 strict.test ESMTP\r\n");
+            let mut line = String::new();
+            while r.read_line(&mut line).unwrap_or(0) > 0 {
+                let reply: &[u8] = match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
+                    "EHLO" if line[5..].trim().contains('[') || !line[5..].contains('.') => {
+                        b"504 5.5.2 <name>: Helo command rejected: need fully-qualified hostname\r\n"
+                    }
+                    "EHLO" => b"250-strict.test\r\n250 8BITMIME\r\n",
+                    "QUIT" => b"221 bye\r\n",
+                    _ => b"500 what\r\n",
+                };
+                let _ = s.write_all(reply);
+                line.clear();
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn a_refused_hello_name_is_fixed_with_ehlo() {
+    let port = fqdn_server().to_string();
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_portolan"))
+            .args([
+                "check",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port,
+                "--security",
+                "none",
+                "--timeout",
+                "10",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = run(&[]);
+    assert_eq!(code, 13, "{out}");
+    assert!(out.contains("[ehlo_name_rejected]"), "{out}");
+    assert!(out.contains("EHLO name"), "{out}");
+    let (code, out) = run(&["--ehlo", "laptop.example.com"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(&["--ehlo", "bad name"]);
+    assert_eq!(code, 2, "{out}");
+}

@@ -50,6 +50,7 @@ fn settings(port: u16, security: Security, user: Option<&str>) -> SmtpSettings {
         from: "bench@example.com".into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     }
 }
 

@@ -531,6 +531,7 @@ pub fn settings_from(data: &[u8]) -> SmtpSettings {
         port: port_of(&cert_port),
         sha256,
     });
+    let ehlo_name = Some(text()).filter(|t| !t.is_empty());
     SmtpSettings {
         host,
         port,
@@ -539,6 +540,7 @@ pub fn settings_from(data: &[u8]) -> SmtpSettings {
         from,
         allow_plaintext_auth,
         cert_exception,
+        ehlo_name,
     }
 }
 

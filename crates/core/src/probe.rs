@@ -107,6 +107,7 @@ pub async fn probe(
             from: "probe@portolan.invalid".into(),
             allow_plaintext_auth: false,
             cert_exception: None,
+            ehlo_name: None,
         };
         let copts = CheckOptions {
             connect_timeout: opts.connect_timeout,

@@ -43,6 +43,11 @@ pub struct SmtpSettings {
     /// A certificate trusted for this host and port only.
     #[serde(default)]
     pub cert_exception: Option<CertException>,
+    /// The name this computer gives in its hello (EHLO), for servers that want a full name
+    /// (`laptop.example.com`); `None` gives its address as a literal (`[192.0.2.1]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub ehlo_name: Option<String>,
 }
 
 /// One field that is wrong, and what to do about it.
@@ -102,6 +107,14 @@ impl SmtpSettings {
                 });
             }
         }
+        if let Some(name) = &self.ehlo_name {
+            if let Err(m) = validate_ehlo_name(name) {
+                errors.push(FieldError {
+                    field: "ehlo_name".into(),
+                    message: m,
+                });
+            }
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -124,6 +137,29 @@ impl SmtpSettings {
             )
         })
     }
+}
+
+/// The name given in EHLO goes on the command line as is: one word, no control characters, a
+/// domain name or an address literal such as `[192.0.2.1]` (RFC 5321 §4.1.3), in ASCII.
+pub fn validate_ehlo_name(name: &str) -> Result<(), String> {
+    validate_single_line("EHLO name", name, MAX_HOST_LEN)?;
+    if name.is_empty() || name.chars().any(char::is_whitespace) {
+        return Err(
+            "The EHLO name is empty or contains a space; it must be one word, such as \
+                    laptop.example.com."
+                .into(),
+        );
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']')))
+    {
+        return Err(format!(
+            "The EHLO name cannot contain \"{c}\"; it must be a name such as \
+             laptop.example.com or an address such as [192.0.2.1]."
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses control characters (CR, LF, NUL, …) and over-long values in a one-line field.
@@ -330,6 +366,7 @@ mod tests {
             from: "alice@example.com".into(),
             allow_plaintext_auth: false,
             cert_exception: None,
+            ehlo_name: None,
         }
     }
 

@@ -39,6 +39,8 @@ pub struct Phrases {
     pub report_holds: String,
     /// Said when the support report is on the clipboard.
     pub report_copied: String,
+    /// Under the EHLO name field: what it is for and when to leave it empty.
+    pub ehlo_help: String,
     /// Said when a fix's page was handed to the browser; `{link}`.
     pub page_opened: String,
     /// Said when a fix's prepared text is on the clipboard; `{fix}` (the fix's label).
@@ -79,6 +81,10 @@ pub fn phrases() -> Phrases {
         report_holds: s("Steps, verdict, certificate and conversation, without your password."),
         report_copied: s(
             "Copied the report for support to the clipboard. It has no password in it.",
+        ),
+        ehlo_help: s(
+            "The name this computer gives when it greets the server. Leave it empty unless the \
+             server refuses the greeting; then give a full name such as laptop.example.com.",
         ),
         page_opened: s("Opened {link} in your web browser."),
         text_copied: s("Done: {fix}. It is on the clipboard; paste it into an email."),

@@ -40,6 +40,7 @@ fn on(addr: SocketAddr, security: Security) -> SmtpSettings {
         from: "a@fake.test".into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     }
 }
 

@@ -117,6 +117,7 @@ async fn dropped_syn_is_connect_timeout_and_probe_says_blocked() {
         from: "a@example.com".into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     };
     let o = CheckOptions {
         connect_timeout: Duration::from_secs(1),

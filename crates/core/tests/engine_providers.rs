@@ -34,6 +34,7 @@ fn at(host: &str, port: u16, security: Security, user: Option<&str>, from: &str)
         from: from.into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     }
 }
 
@@ -383,4 +384,23 @@ async fn a_name_of_the_same_provider_keeps_the_name_fix() {
     .await;
     assert_eq!(r.verdict.code, C::CertNameMismatch);
     assert_eq!(r.verdict.fixes[0].kind, FixKind::UseHost);
+}
+
+#[tokio::test]
+async fn the_ehlo_name_setting_is_what_the_server_hears() {
+    let (port, log) = serve(Script::default()).await;
+    let mut s = at("127.0.0.1", port, Security::None, None, "ann@example.net");
+    s.ehlo_name = Some("laptop.example.com".into());
+    let r = check(&s, None, &quick(None), &()).await.unwrap();
+    assert!(r.verdict.ok, "{:#?}", r.verdict);
+    assert!(
+        log.lock()
+            .unwrap()
+            .iter()
+            .any(|l| l == "EHLO laptop.example.com"),
+        "{log:?}"
+    );
+    s.ehlo_name = Some("two words".into());
+    let refused = check(&s, None, &quick(None), &()).await.unwrap_err();
+    assert!(refused.message.contains("EHLO name"), "{refused:?}");
 }

@@ -41,6 +41,7 @@ impl Env {
             from: self.get("PORTOLAN_TEST_ADDRESS"),
             allow_plaintext_auth: false,
             cert_exception: None,
+            ehlo_name: None,
         }
     }
 

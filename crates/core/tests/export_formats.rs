@@ -45,6 +45,7 @@ fn settings(security: Security, port: u16, user: &str) -> SmtpSettings {
         from: "me@example.com".into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     }
 }
 

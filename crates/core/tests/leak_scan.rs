@@ -536,6 +536,7 @@ fn smtp(host: &str) -> SmtpSettings {
         from: USER.into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     }
 }
 
@@ -823,6 +824,7 @@ impl RealEnv {
             from: self.get("PORTOLAN_TEST_ADDRESS").into(),
             allow_plaintext_auth: false,
             cert_exception: None,
+            ehlo_name: None,
         }
     }
 }

@@ -35,6 +35,7 @@ fn settings(host: &str) -> SmtpSettings {
         from: "me@example.com".into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     }
 }
 

@@ -68,6 +68,7 @@ fn good(port: u16) -> SmtpSettings {
         from: "alice@example.com".into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     }
 }
 
@@ -440,6 +441,7 @@ fn each_field_error_is_named_in_plain_words_and_says_what_to_do() {
             port: 1,
             sha256: "12".into(),
         }),
+        ehlo_name: Some("my laptop".into()),
     };
     let errs = s.validate().unwrap_err();
     let got: Vec<(&str, bool)> = errs
@@ -450,6 +452,7 @@ fn each_field_error_is_named_in_plain_words_and_says_what_to_do() {
                 "port" => "port",
                 "username" => "user name",
                 "from" => "sender address",
+                "ehlo_name" => "EHLO name",
                 _ => "certificate exception",
             };
             (e.field.as_str(), e.message.contains(words))
@@ -462,7 +465,8 @@ fn each_field_error_is_named_in_plain_words_and_says_what_to_do() {
             ("port", true),
             ("username", true),
             ("from", true),
-            ("cert_exception", true)
+            ("cert_exception", true),
+            ("ehlo_name", true)
         ]
     );
 }

@@ -139,7 +139,12 @@ allow_plaintext_auth: boolean,
 /**
  * A certificate trusted for this host and port only.
  */
-cert_exception: CertException | null, };
+cert_exception: CertException | null, 
+/**
+ * The name this computer gives in its hello (EHLO), for servers that want a full name
+ * (`laptop.example.com`); `None` gives its address as a literal (`[192.0.2.1]`).
+ */
+ehlo_name?: string, };
 
 export type FieldError = { 
 /**
@@ -1332,6 +1337,10 @@ report_holds: string,
  * Said when the support report is on the clipboard.
  */
 report_copied: string, 
+/**
+ * Under the EHLO name field: what it is for and when to leave it empty.
+ */
+ehlo_help: string, 
 /**
  * Said when a fix's page was handed to the browser; `{link}`.
  */

@@ -46,6 +46,7 @@ export const phrases: Phrases = {
   check_stale: "Settings changed since this check.",
   report_holds: "Steps and verdict, no password.",
   report_copied: "Report copied, no password.",
+  ehlo_help: "Only when the server wants a full name.",
   page_opened: "Opened {link}.",
   text_copied: "Copied: {fix}.",
   export_intro: "Pick where you paste them.",

@@ -12,6 +12,7 @@ fn settings() -> SmtpSettings {
         from: "a@example.com".into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     }
 }
 
@@ -130,6 +131,7 @@ fn at(host: &str, from: &str, stage: Stage, code: u16, text: &str) -> Verdict {
         from: from.into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     };
     let known = crate::discover::catalogue::known_provider(&s, None);
     let ctx = Context {
@@ -349,6 +351,7 @@ fn envelope_codes_of_the_big_providers() {
         from: "a@gmail.com".into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     };
     let info = ServerInfo {
         starttls: true,

@@ -55,6 +55,7 @@ fn example(code: ErrorCode) -> UserError {
                 from: "me@example.com".into(),
                 allow_plaintext_auth: false,
                 cert_exception: None,
+                ehlo_name: None,
             };
             s.validate_for_user().unwrap_err()
         }

@@ -58,7 +58,7 @@ impl Imported {
 }
 
 const TOP_FIELDS: [&str; 5] = ["format", "version", "name", "settings", "password"];
-const SETTINGS_FIELDS: [&str; 7] = [
+const SETTINGS_FIELDS: [&str; 8] = [
     "host",
     "port",
     "security",
@@ -66,6 +66,7 @@ const SETTINGS_FIELDS: [&str; 7] = [
     "from",
     "allow_plaintext_auth",
     "cert_exception",
+    "ehlo_name",
 ];
 const CERT_FIELDS: [&str; 3] = ["host", "port", "sha256"];
 
@@ -230,6 +231,13 @@ fn check_settings(s: &Map<String, Value>, problems: &mut Vec<FieldError>) -> Opt
         Some(_) => problems.push(problem(
             "settings.username",
             "The field \"settings.username\" must be text or null.",
+        )),
+    }
+    match kind("ehlo_name") {
+        None | Some(Value::Null) | Some(Value::String(_)) => {}
+        Some(_) => problems.push(problem(
+            "settings.ehlo_name",
+            "The field \"settings.ehlo_name\" must be text or null.",
         )),
     }
     match kind("allow_plaintext_auth") {

@@ -326,6 +326,7 @@ mod tests {
                 from: "a@example.com".into(),
                 allow_plaintext_auth: false,
                 cert_exception: None,
+                ehlo_name: None,
             },
             password_saved: true,
             created: "2026-01-01T00:00:00Z".into(),

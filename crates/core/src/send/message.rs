@@ -115,6 +115,7 @@ mod tests {
             from: "a@example.com".into(),
             allow_plaintext_auth: false,
             cert_exception: None,
+            ehlo_name: None,
         }
     }
 

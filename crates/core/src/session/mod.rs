@@ -189,34 +189,16 @@ where
     ))
 }
 
-/// The name given in EHLO goes on the command line as is: one word, no control characters.
+/// The options' EHLO name (the CLI's `--ehlo`) is checked as the settings' is.
 fn validate_ehlo_name(name: &str) -> Result<(), UserError> {
-    let bad = |m: String| {
+    crate::settings::validate_ehlo_name(name).map_err(|m| {
         UserError::new(
             ErrorCode::InvalidSettings,
             m,
             "Leave the EHLO name unset, or give this computer's name, such as \
              laptop.example.com.",
         )
-    };
-    crate::settings::validate_single_line("EHLO name", name, crate::settings::MAX_HOST_LEN)
-        .map_err(bad)?;
-    if name.is_empty() || name.chars().any(char::is_whitespace) {
-        return Err(bad(
-            "The EHLO name is empty or contains a space; it must be one word.".into(),
-        ));
-    }
-    // A domain name or an address literal such as [192.0.2.1] (RFC 5321 §4.1.3), in ASCII.
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']')))
-    {
-        return Err(bad(format!(
-            "The EHLO name cannot contain \"{c}\"; it must be a name such as \
-             laptop.example.com or an address such as [192.0.2.1]."
-        )));
-    }
-    Ok(())
+    })
 }
 
 /// Connects, greets, encrypts and signs in, as the settings say: one step function per stage.
@@ -228,10 +210,12 @@ pub(crate) async fn establish(
     let settings = t.settings;
     let addrs = steps::resolve(rec, t).await?;
     let (tcp, addr) = steps::connect(rec, t, &addrs).await?;
+    // The options' name (the CLI's --ehlo) wins over the settings'.
     let ehlo_name = t
         .opts
         .ehlo_name
         .clone()
+        .or_else(|| settings.ehlo_name.clone())
         .unwrap_or_else(|| steps::address_literal(tcp.local_addr().ok()));
 
     let conn = if settings.security == Security::Tls {

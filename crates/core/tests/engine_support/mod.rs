@@ -291,6 +291,7 @@ pub fn settings(port: u16, security: Security, user: Option<&str>) -> SmtpSettin
         from: "alice@fake.test".into(),
         allow_plaintext_auth: false,
         cert_exception: None,
+        ehlo_name: None,
     }
 }
 

@@ -131,6 +131,7 @@ mod tests {
             from: from.into(),
             allow_plaintext_auth: false,
             cert_exception: None,
+            ehlo_name: None,
         }
     }
 
