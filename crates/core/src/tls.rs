@@ -112,6 +112,9 @@ pub enum TlsFailure {
     Closed,
     /// No answer in time.
     Timeout,
+    /// The server speaks only TLS 1.0 or 1.1, which Portolan (like current systems) refuses:
+    /// it answered with a `protocol_version` alert or an old version.
+    OutdatedVersion,
     /// Another handshake error (no common version or cipher, alert, …).
     Other(String),
 }
@@ -412,11 +415,24 @@ pub async fn handshake(
                 Some(rustls::Error::InvalidCertificate(c)) => {
                     TlsFailure::Cert(cert_problem_for(c, cap.chain.first()))
                 }
-                Some(other) => TlsFailure::Other(other.to_string()),
+                Some(other) => from_rustls(other),
                 None => classify_io(&e),
             };
             (Err(failure), info)
         }
+    }
+}
+
+/// A handshake error that is not about the certificate: an outdated server is told apart
+/// by the alert or the version it answered with.
+fn from_rustls(e: &rustls::Error) -> TlsFailure {
+    match e {
+        rustls::Error::AlertReceived(rustls::AlertDescription::ProtocolVersion)
+        | rustls::Error::PeerIncompatible(
+            rustls::PeerIncompatible::ServerDoesNotSupportTls12Or13
+            | rustls::PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig,
+        ) => TlsFailure::OutdatedVersion,
+        other => TlsFailure::Other(other.to_string()),
     }
 }
 
@@ -427,7 +443,7 @@ fn classify_io(e: &std::io::Error) -> TlsFailure {
                 TlsFailure::NotTls
             }
             rustls::Error::InvalidCertificate(c) => TlsFailure::Cert(cert_problem(c)),
-            other => TlsFailure::Other(other.to_string()),
+            other => from_rustls(other),
         };
     }
     match e.kind() {

@@ -89,6 +89,8 @@ pub enum VerdictCode {
     SenderPolicyRejected,
     /// A known provider's server name was answered by another server (interception).
     WrongServer,
+    /// The server only speaks TLS 1.0 or 1.1, which is no longer safe or accepted.
+    TlsOutdated,
 }
 
 impl VerdictCode {
@@ -134,6 +136,7 @@ impl VerdictCode {
             Self::EhloNameRejected => "ehlo_name_rejected",
             Self::SenderPolicyRejected => "sender_policy_rejected",
             Self::WrongServer => "wrong_server",
+            Self::TlsOutdated => "tls_outdated",
         }
     }
 

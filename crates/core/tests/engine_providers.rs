@@ -404,3 +404,34 @@ async fn the_ehlo_name_setting_is_what_the_server_hears() {
     let refused = check(&s, None, &quick(None), &()).await.unwrap_err();
     assert!(refused.message.contains("EHLO name"), "{refused:?}");
 }
+
+#[tokio::test]
+async fn a_server_that_speaks_only_tls_1_0_is_outdated_not_a_handshake_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // What an old server answers to a ClientHello offering TLS 1.2 and 1.3 only: a fatal
+    // protocol_version alert (RFC 5246 §7.2.2) in a TLS 1.0 record.
+    let port = raw(|mut tcp| async move {
+        let mut buf = [0u8; 4096];
+        let _ = tcp.read(&mut buf).await;
+        let _ = tcp
+            .write_all(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46])
+            .await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    })
+    .await;
+    let s = at(
+        "127.0.0.1",
+        port,
+        Security::Tls,
+        Some("ann@example.net"),
+        "ann@example.net",
+    );
+    let r = check(&s, Some(&pw()), &quick(None), &()).await.unwrap();
+    assert_eq!(r.verdict.code, C::TlsOutdated, "{:#?}", r.verdict);
+    assert!(r.verdict.title.contains("outdated encryption version"));
+    assert!(r
+        .verdict
+        .fixes
+        .iter()
+        .all(|f| f.kind != FixKind::TrustCertificate));
+}

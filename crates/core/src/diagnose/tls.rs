@@ -153,6 +153,18 @@ pub(super) fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
             )
         }
         TlsFailure::NotTls => mismatch(None, s),
+        TlsFailure::OutdatedVersion => verdict(
+            C::TlsOutdated,
+            "This server uses an outdated encryption version",
+            format!(
+                "{} on port {} only offers TLS 1.0 or 1.1, encryption versions that are no \
+                 longer safe; Portolan, like current systems and mail programs, no longer uses \
+                 them, so your password was not sent. The server's administrator must turn on \
+                 TLS 1.2 or 1.3. Another port of the same server may already offer it.",
+                s.host, s.port
+            ),
+            other_submission_ports(s.port),
+        ),
         TlsFailure::Timeout => verdict(
             C::TlsHandshakeFailed,
             "Encryption could not be set up (no answer)",

@@ -313,6 +313,9 @@ fn tls_summary(f: &TlsFailure) -> String {
         TlsFailure::NotTls => "The server did not answer with encryption".into(),
         TlsFailure::Closed => "The server hung up during the handshake".into(),
         TlsFailure::Timeout => "No answer to the start of encryption".into(),
+        TlsFailure::OutdatedVersion => {
+            "The server only speaks an outdated encryption version".into()
+        }
         TlsFailure::Other(m) => format!("Encryption failed ({m})"),
     }
 }
