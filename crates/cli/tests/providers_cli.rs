@@ -211,3 +211,67 @@ fn a_refused_hello_name_is_fixed_with_ehlo() {
     let (code, out) = run(&["--ehlo", "bad name"]);
     assert_eq!(code, 2, "{out}");
 }
+
+#[test]
+fn a_dns_server_that_does_not_answer_is_not_no_such_server() {
+    if !can_isolate() {
+        eprintln!("note: needs root and unshare for a private /etc/resolv.conf; skipping");
+        return;
+    }
+    // A "DNS server" on 127.0.0.2:53 that reads every question and answers none.
+    let (Ok(udp), Ok(tcp)) = (
+        std::net::UdpSocket::bind("127.0.0.2:53"),
+        TcpListener::bind("127.0.0.2:53"),
+    ) else {
+        eprintln!("note: port 53 on 127.0.0.2 is taken; skipping");
+        return;
+    };
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while udp.recv_from(&mut buf).is_ok() {}
+    });
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in tcp.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let dir = std::env::temp_dir().join(format!("portolan-dns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let resolv = dir.join("resolv.conf");
+    let hosts = dir.join("hosts");
+    std::fs::write(
+        &resolv,
+        "nameserver 127.0.0.2\noptions timeout:1 attempts:1\n",
+    )
+    .unwrap();
+    std::fs::write(&hosts, "127.0.0.1 localhost\n").unwrap();
+    let out = Command::new("unshare")
+        .args([
+            "-m",
+            "sh",
+            "-c",
+            "mount --bind \"$0\" /etc/resolv.conf && mount --bind \"$1\" /etc/hosts && shift 2 \
+             && exec \"$@\"",
+        ])
+        .arg(&resolv)
+        .arg(&hosts)
+        .arg("x")
+        .arg(env!("CARGO_BIN_EXE_portolan"))
+        .args([
+            "check",
+            "--host",
+            "smtp.unanswered.example",
+            "--timeout",
+            "12",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("{text}{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(json["verdict"]["code"], "dns_no_answer", "{text}");
+    assert_eq!(out.status.code(), Some(10), "{text}");
+}

@@ -13,6 +13,9 @@ pub enum NetFailure {
     DnsNotFound(String),
     /// The lookup did not finish in time.
     DnsTimeout,
+    /// This computer's DNS servers do not answer at all (so whether the name exists is not
+    /// known).
+    DnsNoAnswer,
     /// Every address refused (RST): nothing listens there.
     Refused,
     /// No answer in time (dropped by a firewall, or the host is down).
@@ -33,9 +36,24 @@ pub async fn resolve(
     if let Ok(ip) = host.parse::<std::net::IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
+    let started = tokio::time::Instant::now();
     match tokio::time::timeout(timeout, tokio::net::lookup_host((host, port))).await {
         Err(_) => Err(NetFailure::DnsTimeout),
-        Ok(Err(e)) => Err(NetFailure::DnsNotFound(e.to_string())),
+        Ok(Err(e)) => {
+            // The system's lookup says only that it failed: ask the DNS servers directly
+            // whether they answer, so "no such server" is said only when one said so.
+            let left = timeout.saturating_sub(started.elapsed());
+            if dns_answers(
+                host,
+                left.clamp(Duration::from_millis(500), Duration::from_secs(3)),
+            )
+            .await
+            {
+                Err(NetFailure::DnsNotFound(e.to_string()))
+            } else {
+                Err(NetFailure::DnsNoAnswer)
+            }
+        }
         Ok(Ok(addrs)) => {
             let mut v: Vec<SocketAddr> = addrs.collect();
             v.dedup();
@@ -45,6 +63,29 @@ pub async fn resolve(
                 Ok(v)
             }
         }
+    }
+}
+
+/// Whether this computer's DNS servers answer a question about `host` (an address, or "no
+/// such name") within `timeout`; asked through hickory with the system's configuration.
+/// When that configuration cannot be read, the servers are taken to answer.
+async fn dns_answers(host: &str, timeout: Duration) -> bool {
+    use hickory_resolver::proto::rr::RecordType;
+    let Ok(mut builder) = hickory_resolver::TokioResolver::builder_tokio() else {
+        return true;
+    };
+    let o = builder.options_mut();
+    o.timeout = timeout;
+    o.attempts = 1;
+    let Ok(resolver) = builder.build() else {
+        return true;
+    };
+    let fqdn = format!("{host}.");
+    let bound = timeout + Duration::from_millis(200);
+    match tokio::time::timeout(bound, resolver.lookup(fqdn.as_str(), RecordType::A)).await {
+        Err(_) => false,
+        Ok(Ok(_)) => true,
+        Ok(Err(e)) => e.is_no_records_found() || e.is_nx_domain(),
     }
 }
 

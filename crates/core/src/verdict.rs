@@ -91,6 +91,8 @@ pub enum VerdictCode {
     WrongServer,
     /// The server only speaks TLS 1.0 or 1.1, which is no longer safe or accepted.
     TlsOutdated,
+    /// This computer's DNS servers do not answer (not the same as "no such server").
+    DnsNoAnswer,
 }
 
 impl VerdictCode {
@@ -137,6 +139,7 @@ impl VerdictCode {
             Self::SenderPolicyRejected => "sender_policy_rejected",
             Self::WrongServer => "wrong_server",
             Self::TlsOutdated => "tls_outdated",
+            Self::DnsNoAnswer => "dns_no_answer",
         }
     }
 

@@ -8,6 +8,18 @@ use crate::verdict::{Fix, FixKind, Verdict, VerdictCode as C};
 
 pub(super) fn net(n: &NetFailure, host: &str, port: u16) -> Verdict {
     match n {
+        NetFailure::DnsNoAnswer => verdict(
+            C::DnsNoAnswer,
+            "The name service (DNS) is not answering",
+            format!(
+                "This computer asked its DNS servers where \"{host}\" is, and they did not \
+                 answer at all, so Portolan cannot tell whether the name exists. The network \
+                 is down or the DNS settings are wrong (a VPN or a captive portal, such as a \
+                 hotel's sign-in page, often causes this). Check that other websites open, \
+                 then try again."
+            ),
+            vec![fix_retry()],
+        ),
         NetFailure::DnsNotFound(_) | NetFailure::DnsTimeout => verdict(
             C::DnsNotFound,
             "The server name was not found",
