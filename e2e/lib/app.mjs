@@ -1,6 +1,7 @@
 // Starts the real Portolan binary through tauri-driver (which drives WebKitWebDriver) and
 // hands back a WebdriverIO browser. Expects DISPLAY to point at a running X server (Xvfb).
 import { spawn } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import net from "node:net";
 import { remote } from "webdriverio";
@@ -37,6 +38,31 @@ async function waitForPort(port, ms) {
   throw new Error(`tauri-driver did not listen on port ${port} within ${ms} ms`);
 }
 
+/** The processes started under `pid` (WebKitWebDriver and the app), from /proc. */
+function descendants(pid) {
+  const children = new Map();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const out = [];
+  const walk = (p) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
 /** Launches the app; returns { browser, stop }. */
 export async function launch() {
   if (!APP) throw new Error("PORTOLAN_APP must name the built app binary");
@@ -64,10 +90,20 @@ export async function launch() {
     throw e;
   }
   const stop = async () => {
+    // Noted before the session ends: an app that outlives its driver would keep the test
+    // runner waiting on its output.
+    const started = descendants(driver.pid);
     try {
       await browser.deleteSession();
     } finally {
       driver.kill();
+      for (const pid of started) {
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {
+          // Already ended.
+        }
+      }
     }
   };
   return { browser, stop };
