@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
 import type { UserError } from "./lib/bindings";
@@ -18,8 +18,15 @@ describe("App", () => {
     render(App);
     await fireEvent.click(screen.getByRole("button", { name: "Which port should I use?" }));
     expect(await screen.findByText("Port 465")).toBeTruthy();
-    expect(screen.getByText("Recommended for apps")).toBeTruthy();
+    expect(screen.getAllByText("Recommended for apps")).toHaveLength(2);
     expect(screen.getByRole("status").textContent).toBe("Port guide opened.");
+    const toggle = screen.getByRole("button", { name: "Which port should I use?" });
+    expect(toggle.getAttribute("aria-expanded")).toBe("true");
+    expect(["port-guide-heading", "guide-panel"]).toContain(document.activeElement?.id);
+    await fireEvent.click(screen.getByRole("button", { name: "Close the guide" }));
+    expect(screen.queryByTestId("port-guide")).toBeNull();
+    expect(toggle.getAttribute("aria-expanded")).toBe("false");
+    await waitFor(() => expect(document.activeElement).toBe(toggle));
   });
 
   it("says what went wrong, in words, when the guide cannot load", async () => {

@@ -203,6 +203,7 @@ pub async fn probe(
             )
         }),
         network_note: network_note(&results),
+        next_steps: next_steps(rec, &results),
         recommended: rec,
         recommended_after_ms: recommended.map(|(_, a)| a),
         results,
@@ -319,6 +320,23 @@ fn recommendation_words(rec: Option<ProbeCandidate>, results: &[PortResult]) -> 
     }
 }
 
+/// What to do when no port works (nothing when one does, or when the user stopped the probe).
+fn next_steps(rec: Option<ProbeCandidate>, results: &[PortResult]) -> Vec<String> {
+    if rec.is_some() || results.iter().any(|r| r.state == PortState::Cancelled) {
+        return vec![];
+    }
+    [
+        "Try again from another network, such as a phone's hotspot: many home, office and \
+         hotel networks block the ports used to send mail.",
+        "Look at your provider's help page about sending mail from apps (often called \
+         \"SMTP settings\"): it names the server and the port to use.",
+        "If your provider does not let apps send mail, a sending service (such as Brevo, \
+         Mailgun, Postmark or SMTP2GO) gives you a server and a port that work from anywhere.",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
 fn network_note(results: &[PortResult]) -> Option<String> {
     let silent: Vec<String> = results
         .iter()
@@ -399,6 +417,23 @@ mod tests {
         let silent = result(465, PortState::NoAnswer);
         assert_eq!(silent.summary, "No answer (blocked?)");
         assert!(silent.detail.is_empty());
+    }
+
+    #[test]
+    fn when_no_port_works_the_probe_says_what_to_do_next() {
+        let refused = [
+            result(465, PortState::Refused),
+            result(587, PortState::Refused),
+        ];
+        let steps = next_steps(None, &refused);
+        assert_eq!(steps.len(), 3);
+        assert!(steps[0].contains("another network"), "{}", steps[0]);
+        assert!(steps[1].contains("provider's help page"), "{}", steps[1]);
+        assert!(steps[2].contains("sending service"), "{}", steps[2]);
+        let works = ProbeCandidate::new(465, Security::Tls);
+        assert!(next_steps(Some(works), &refused).is_empty());
+        let stopped = [result(465, PortState::Cancelled)];
+        assert!(next_steps(None, &stopped).is_empty());
     }
 
     #[test]

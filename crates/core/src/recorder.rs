@@ -66,9 +66,10 @@ impl<'a> Recorder<'a> {
     /// Starts a step (and tells the observer).
     pub(crate) fn begin(&mut self, stage: Stage) {
         self.current = Some((stage, Instant::now()));
+        let encrypted = self.steps.iter().any(|s| s.stage == Stage::Starttls);
         self.observer.event(Event::StepStarted {
             stage,
-            label: stage.label().to_owned(),
+            label: stage.step_label(encrypted).to_owned(),
         });
     }
 

@@ -147,6 +147,12 @@ impl VerdictCode {
     pub fn is_ok(self) -> bool {
         matches!(self, Self::Ok | Self::OkWithoutAuth)
     }
+
+    /// Whether nothing is left to try: the settings work and sign-in was tested too. A check
+    /// without sign-in works but is not finished (a test email may still be refused).
+    pub fn is_finished(self) -> bool {
+        self == Self::Ok
+    }
 }
 
 impl std::fmt::Display for VerdictCode {
@@ -179,7 +185,7 @@ pub enum FixKind {
     AddSignIn,
     /// Allow sign-in without encryption for this profile only (with a warning).
     AllowPlaintextAuth,
-    /// Check the address that was refused.
+    /// Check the sender (From) address that was refused.
     CheckAddress,
     /// Open the provider's https page (`link`, always one of the built-in catalogue's) in the
     /// system browser.
@@ -188,6 +194,8 @@ pub enum FixKind {
     CopyText,
     /// Give a full name for this computer in the hello (the EHLO name setting).
     SetEhloName,
+    /// Check the recipient address that was refused.
+    CheckRecipient,
 }
 
 /// Changes to `SmtpSettings` that a fix applies; absent fields stay as they are.
@@ -297,6 +305,9 @@ pub struct Verdict {
     pub code: VerdictCode,
     /// Whether the settings work as they are (`code.is_ok()`), so no face decides it again.
     pub ok: bool,
+    /// Whether nothing is left to try (`code.is_finished()`): shown as done, where a verdict
+    /// that is `ok` but not finished is shown as not finished yet.
+    pub finished: bool,
     /// One line, plain words.
     pub title: String,
     /// What happened and why that usually happens.
@@ -316,6 +327,7 @@ impl Verdict {
         Self {
             code,
             ok: code.is_ok(),
+            finished: code.is_finished(),
             title: title.into(),
             explanation: explanation.into(),
             fixes,

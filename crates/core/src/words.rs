@@ -55,6 +55,26 @@ pub struct Phrases {
     pub export_password_left_out: String,
     /// The warning shown while "include the password" is ticked.
     pub export_password_warning: String,
+    /// The heading of what to do when no port works.
+    pub probe_next: String,
+    /// The question asked before a certificate is trusted.
+    pub trust_question: String,
+    /// What trusting a certificate means; `{host}`, `{port}`.
+    pub trust_explain: String,
+    /// The button that trusts the certificate, in the confirmation.
+    pub trust_confirm: String,
+    /// The button that leaves the certificate untrusted, in the confirmation.
+    pub trust_cancel: String,
+}
+
+/// A date as people write it ("4 December 2027"), from the engine's ISO 8601 form
+/// (`2027-12-04T13:48:25Z`); anything else is returned as it is.
+pub fn date_for_people(iso: &str) -> String {
+    let format = time::format_description::well_known::Rfc3339;
+    match time::OffsetDateTime::parse(iso, &format) {
+        Ok(t) => format!("{} {} {}", t.day(), t.month(), t.year()),
+        Err(_) => iso.to_owned(),
+    }
 }
 
 /// The phrases, in English.
@@ -105,6 +125,18 @@ pub fn phrases() -> Phrases {
             "The password will be in the clipboard as plain text, where other programs can \
              read it. Paste it only where it is needed, and only for this one copy.",
         ),
+        probe_next: s("What you can do next"),
+        trust_question: s("Trust this certificate?"),
+        trust_explain: s(
+            "Portolan cannot confirm who runs this server: its certificate does not come from \
+             an authority this computer trusts. Trusting it means accepting this one \
+             certificate, for {host} port {port} only. Do it only if its fingerprint is the \
+             one your provider or IT department gives you: if it is not, someone may be \
+             reading your mail on the way. The exception stays with these settings on this \
+             computer; the settings you copy into other apps do not carry it.",
+        ),
+        trust_confirm: s("Yes, trust this certificate"),
+        trust_cancel: s("No, keep it untrusted"),
     }
 }
 
@@ -191,13 +223,26 @@ mod tests {
                 );
             }
             for w in engine_words {
+                // As a word, not inside an identifier such as `trust_certificate`.
+                let as_word = lower.match_indices(w).any(|(i, _)| {
+                    let before = lower[..i].chars().next_back();
+                    let after = lower[i + w.len()..].chars().next();
+                    before != Some('_') && after != Some('_')
+                });
                 assert!(
-                    !lower.contains(w),
+                    !as_word,
                     "{} writes “{w}” itself: the sentence belongs in the core (words.rs)",
                     file.display()
                 );
             }
         }
+    }
+
+    #[test]
+    fn dates_are_written_for_people() {
+        assert_eq!(date_for_people("2027-12-04T13:48:25Z"), "4 December 2027");
+        assert_eq!(date_for_people("2000-02-29T00:00:00Z"), "29 February 2000");
+        assert_eq!(date_for_people("not a date"), "not a date");
     }
 
     #[test]

@@ -17,10 +17,11 @@ function report(settings: SmtpSettings, ok: boolean): Report {
     security: settings.security,
     steps: [],
     verdict: ok
-      ? { code: "ok", ok: true, title: "Everything works", explanation: "Signed in.", fixes: [] }
+      ? { code: "ok", ok: true, finished: true, title: "Everything works", explanation: "Signed in.", fixes: [] }
       : {
           code: "security_mismatch",
           ok: false,
+          finished: false,
           title: "This port expects STARTTLS",
           explanation: "The server greeted in plain text.",
           fixes: [
@@ -91,6 +92,7 @@ describe("the check screen", () => {
         r.verdict = {
           code: "auth_failed",
           ok: false,
+          finished: false,
           title: "Gmail refused the password: it needs an app password",
           explanation: "Gmail does not accept your normal password in other apps.",
           fixes: [

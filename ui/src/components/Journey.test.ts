@@ -265,6 +265,7 @@ describe("finding a working port", () => {
 
         recommended_after_ms: 30,
         network_note: "Your network seems to block port 465.",
+        next_steps: [],
         total_ms: 10000,
       };
     });
@@ -307,9 +308,17 @@ describe("the trust-certificate fix", () => {
     await startWith("gina@example.com");
     await fireEvent.click(screen.getByRole("button", { name: "Check these settings" }));
     const verdict = await screen.findByTestId("verdict");
-    expect(verdict.textContent).toContain(sha);
-    await fireEvent.click(within(verdict).getByRole("button", { name: "Trust this certificate for this server only" }));
+    const ask = within(verdict).getByRole("button", { name: "Trust this certificate for this server only…" });
+    expect(ask.className).toBe("secondary");
+    await fireEvent.click(ask);
+    const confirm = await screen.findByTestId("trust-confirm");
+    expect(confirm.textContent).toContain(sha);
+    expect(confirm.textContent).toContain("Only for smtp.example.com port 465.");
+    await waitFor(() => expect(document.activeElement?.id).toBe("trust-question"));
+    expect(checks).toHaveLength(1);
+    await fireEvent.click(within(confirm).getByRole("button", { name: "Yes, trust it" }));
     await waitFor(() => expect(screen.getByTestId("verdict").getAttribute("data-code")).toBe("ok"));
+    expect(document.activeElement?.id).toBe("check-heading");
     expect(checks[1]!.cert_exception).toEqual({ host: "smtp.example.com", port: 465, sha256: sha });
   });
 });

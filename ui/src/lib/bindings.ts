@@ -174,7 +174,7 @@ at_ms: number, };
 
 export type VerdictCode = "ok" | "ok_without_auth" | "dns_not_found" | "connection_refused" | "connect_timeout" | "network_unreachable" | "greeting_timeout" | "not_smtp" | "security_mismatch" | "starttls_not_offered" | "starttls_injection" | "cert_untrusted" | "cert_expired" | "cert_name_mismatch" | "tls_handshake_failed" | "auth_not_offered" | "auth_mechanism_unsupported" | "auth_failed" | "app_password_required" | "oauth_required" | "server_busy" | "greylisted" | "sender_rejected" | "relay_denied" | "recipient_rejected" | "message_rejected" | "timeout" | "cancelled" | "greeting_refused" | "plaintext_auth_refused" | "auth_required" | "rate_limited" | "quota_exceeded" | "smtp_auth_disabled" | "send_as_denied" | "starttls_required" | "ehlo_name_rejected" | "sender_policy_rejected" | "wrong_server" | "tls_outdated" | "dns_no_answer";
 
-export type FixKind = "use_security" | "use_host" | "trust_certificate" | "find_working_port" | "check_password" | "create_app_password" | "retry_later" | "send_without_auth" | "add_sign_in" | "allow_plaintext_auth" | "check_address" | "open_page" | "copy_text" | "set_ehlo_name";
+export type FixKind = "use_security" | "use_host" | "trust_certificate" | "find_working_port" | "check_password" | "create_app_password" | "retry_later" | "send_without_auth" | "add_sign_in" | "allow_plaintext_auth" | "check_address" | "open_page" | "copy_text" | "set_ehlo_name" | "check_recipient";
 
 export type SettingsPatch = { 
 /**
@@ -235,6 +235,11 @@ code: VerdictCode,
  * Whether the settings work as they are (`code.is_ok()`), so no face decides it again.
  */
 ok: boolean, 
+/**
+ * Whether nothing is left to try (`code.is_finished()`): shown as done, where a verdict
+ * that is `ok` but not finished is shown as not finished yet.
+ */
+finished: boolean, 
 /**
  * One line, plain words.
  */
@@ -518,6 +523,11 @@ recommended_after_ms: number | null,
  * A pattern worth telling, e.g. "your network seems to block ports 25 and 587".
  */
 network_note: string | null, 
+/**
+ * When no port works: what to do next, one sentence each (another network, the
+ * provider's page, a sending service). Empty when a port works or the probe was stopped.
+ */
+next_steps: Array<string>, 
 /**
  * How long the whole probe took.
  */
@@ -1368,7 +1378,27 @@ export_password_left_out: string,
 /**
  * The warning shown while "include the password" is ticked.
  */
-export_password_warning: string, };
+export_password_warning: string, 
+/**
+ * The heading of what to do when no port works.
+ */
+probe_next: string, 
+/**
+ * The question asked before a certificate is trusted.
+ */
+trust_question: string, 
+/**
+ * What trusting a certificate means; `{host}`, `{port}`.
+ */
+trust_explain: string, 
+/**
+ * The button that trusts the certificate, in the confirmation.
+ */
+trust_confirm: string, 
+/**
+ * The button that leaves the certificate untrusted, in the confirmation.
+ */
+trust_cancel: string, };
 
 /** What the window shows when a command fails without a UserError. */
 export const UNEXPECTED_ERROR: UserError = {"code":"internal","message":"Something went wrong inside Portolan.","hint":"Try again. If it happens again, restart Portolan."};

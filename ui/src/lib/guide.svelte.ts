@@ -18,6 +18,22 @@ export function securityLabel(s: Security): string {
   return securityOptions().find((o) => o.security === s)?.label ?? s;
 }
 
+/** The security a port of the guide goes with (465: encrypted from the start; 587, 2525, 25:
+ * STARTTLS), or null for a port the guide does not describe. */
+export function usualSecurity(port: number): Security | null {
+  return known.guide?.ports.find((p) => p.port === port)?.security ?? null;
+}
+
+/**
+ * The port to use with `security` chosen by hand while `port` is set: a guide port that goes
+ * with another security moves to the security's usual port; any other port stays.
+ */
+export function portFor(security: Security, port: number): number {
+  const usual = usualSecurity(port);
+  if (usual === null || usual === security) return port;
+  return securityOptions().find((o) => o.security === security)?.default_port ?? port;
+}
+
 /**
  * The engine's phrase `key`, each `{name}` in it filled in from `values` (empty until the
  * phrases have loaded).

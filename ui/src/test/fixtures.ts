@@ -21,6 +21,17 @@ export const guide: PortGuide = {
       standard: "RFC 8314 (2018)",
       recommended_for_apps: true,
     },
+    {
+      port: 587,
+      title: "Submission with STARTTLS",
+      security: "starttls",
+      security_label: "Upgrade with STARTTLS",
+      summary: "Plain, then encrypted.",
+      use_when: "Your provider lists 587.",
+      caveat: "Choosing SSL/TLS here fails.",
+      standard: "RFC 6409",
+      recommended_for_apps: true,
+    },
   ],
   how_portolan_chooses: "Portolan proposes the port that works.",
   security_options: [
@@ -54,6 +65,11 @@ export const phrases: Phrases = {
   export_no_password: "No password known here.",
   export_password_left_out: "Left out unless ticked.",
   export_password_warning: "The password will be in the clipboard as plain text.",
+  probe_next: "What next",
+  trust_question: "Trust it?",
+  trust_explain: "Only for {host} port {port}.",
+  trust_confirm: "Yes, trust it",
+  trust_cancel: "No, keep it untrusted",
 };
 
 /** The details lines `report_details` answers for `r`. */
@@ -143,7 +159,14 @@ export function report(s: SmtpSettings, code: Report["verdict"]["code"], extra: 
     port: s.port,
     security: s.security,
     steps: [{ stage: "auth", status: good ? "ok" : "failed", duration_ms: 3, summary: "Signed in", detail: null }],
-    verdict: { code, ok: good, title: good ? "Everything works" : "Something failed", explanation: "Because.", fixes: [] },
+    verdict: {
+      code,
+      ok: good,
+      finished: code === "ok",
+      title: good ? "Everything works" : "Something failed",
+      explanation: "Because.",
+      fixes: [],
+    },
     tls: null,
     server: null,
     transcript: [{ direction: "server", text: "235 2.7.0 Authentication successful", at_ms: 1 }],

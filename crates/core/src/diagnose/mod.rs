@@ -133,11 +133,17 @@ pub fn success(ctx: &Context<'_>, signed_in: bool) -> Verdict {
                 _ => "encrypted with a trusted certificate",
             }
         ),
-        (false, Some(_)) => format!(
-            "Portolan connected to {} on port {} and the server is ready for sign-in. The \
-             password was not tested because none was given.",
-            s.host, s.port
-        ),
+        (false, Some(_)) => {
+            fixes.push(Fix::action(
+                FixKind::CheckPassword,
+                "Type your password and check again",
+            ));
+            format!(
+                "Portolan connected to {} on port {} and the server is ready for sign-in. The \
+                 password was not tested because none was given.",
+                s.host, s.port
+            )
+        }
         (false, None) => format!(
             "Portolan connected to {} on port {}; the server is ready to accept mail without \
              signing in.",

@@ -107,7 +107,7 @@ pub(super) fn by_reply(stage: Stage, r: &Reply, ctx: &Context<'_>) -> Verdict {
             C::RecipientRejected,
             "The server refused the recipient address",
             format!("The server will not deliver to that address (\"{said}\"). Check it for typing mistakes."),
-            vec![Fix::action(FixKind::CheckAddress, "Check the recipient address")],
+            vec![Fix::action(FixKind::CheckRecipient, "Check the recipient address")],
         ),
         Stage::Data => verdict(
             C::MessageRejected,

@@ -560,6 +560,13 @@ pub fn export(
             meta.label
         ));
     }
+    if input.settings.cert_exception.is_some() && format != FormatId::Json {
+        warnings.push(format!(
+            "Your choice to trust this server's certificate stays in Portolan: {} has no place \
+             for it, so the app will refuse the certificate unless it trusts it by itself.",
+            meta.label
+        ));
+    }
     let ctx = Ctx {
         s: &input.settings,
         name: input.name.as_deref(),
@@ -617,6 +624,40 @@ pub fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trusted_certificate_is_said_not_to_travel_except_in_portolan_files() {
+        let input = ExportInput {
+            name: None,
+            profile_id: None,
+            settings: SmtpSettings {
+                host: "mail.example.com".into(),
+                port: 465,
+                security: Security::Tls,
+                username: None,
+                from: "a@example.com".into(),
+                allow_plaintext_auth: false,
+                cert_exception: Some(crate::settings::CertException {
+                    host: "mail.example.com".into(),
+                    port: 465,
+                    sha256: ["ab"; 32].join(":"),
+                }),
+                ehlo_name: None,
+            },
+            password: None,
+        };
+        let laravel = export(FormatId::Laravel, &input, false).unwrap();
+        assert!(
+            laravel
+                .warnings
+                .iter()
+                .any(|w| w.contains("trust this server's certificate")),
+            "{:?}",
+            laravel.warnings
+        );
+        let json = export(FormatId::Json, &input, false).unwrap();
+        assert!(json.warnings.is_empty(), "{:?}", json.warnings);
+    }
 
     #[test]
     fn every_format_is_in_exactly_one_group() {

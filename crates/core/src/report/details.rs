@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Report;
+use crate::words::date_for_people;
 
 /// One line of the details: a label and its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -91,8 +92,8 @@ pub fn details(report: &Report) -> Vec<Detail> {
                     c.issuer,
                     if c.self_signed { " (self-signed)" } else { "" },
                     c.names.join(", "),
-                    c.not_before,
-                    c.not_after,
+                    date_for_people(&c.not_before),
+                    date_for_people(&c.not_after),
                     c.sha256
                 ),
             ));

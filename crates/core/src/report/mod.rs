@@ -65,6 +65,15 @@ impl Stage {
         }
     }
 
+    /// The step's name in a list of steps: saying hello again once STARTTLS has encrypted
+    /// the connection says so, so the two hello rows are not alike.
+    pub fn step_label(self, after_starttls: bool) -> &'static str {
+        match self {
+            Stage::Ehlo if after_starttls => "Say hello again, encrypted (EHLO)",
+            _ => self.label(),
+        }
+    }
+
     /// The stage's name in JSON.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -121,6 +121,9 @@ pub struct ProbeReport {
     pub recommended_after_ms: Option<u32>,
     /// A pattern worth telling, e.g. "your network seems to block ports 25 and 587".
     pub network_note: Option<String>,
+    /// When no port works: what to do next, one sentence each (another network, the
+    /// provider's page, a sending service). Empty when a port works or the probe was stopped.
+    pub next_steps: Vec<String>,
     /// How long the whole probe took.
     pub total_ms: u32,
 }

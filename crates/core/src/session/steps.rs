@@ -329,7 +329,7 @@ fn tls_ok_summary(info: Option<&TlsInfo>) -> String {
         s.push_str(&format!(
             "; certificate for {} valid until {}",
             c.names.join(", "),
-            c.not_after
+            crate::words::date_for_people(&c.not_after)
         ));
     }
     if i.exception_used {
