@@ -94,6 +94,10 @@ pub enum CertProblem {
     NameMismatch,
     /// Not from a trusted authority (includes self-signed).
     Untrusted,
+    /// Not linked to a trusted authority because the server sent its certificate alone: it
+    /// names where its issuer's certificate is (authority information access), so an
+    /// intermediate certificate is missing from what the server sends.
+    IncompleteChain,
     /// A certificate that cannot identify a server: an authority's (CA) certificate, or one
     /// not made for servers.
     NotForServer,
@@ -413,7 +417,7 @@ pub async fn handshake(
         Ok(Err(e)) => {
             let failure = match &cap.error {
                 Some(rustls::Error::InvalidCertificate(c)) => {
-                    TlsFailure::Cert(cert_problem_for(c, cap.chain.first()))
+                    TlsFailure::Cert(cert_problem_for(c, &cap.chain))
                 }
                 Some(other) => from_rustls(other),
                 None => classify_io(&e),
@@ -471,13 +475,44 @@ fn cert_problem(c: &CertificateError) -> CertProblem {
     }
 }
 
-/// The problem, told apart further with the server's certificate: an authority's (CA)
-/// certificate presented as the server's is refused by the verifier with a generic error.
-fn cert_problem_for(c: &CertificateError, leaf: Option<&CertificateDer<'_>>) -> CertProblem {
+/// The problem, told apart further with the server's certificates: an authority's (CA)
+/// certificate presented as the server's is refused by the verifier with a generic error; a
+/// certificate from an unknown issuer sent alone, that names where its issuer's certificate
+/// is, lacks its intermediate.
+fn cert_problem_for(c: &CertificateError, chain: &[CertificateDer<'_>]) -> CertProblem {
+    let leaf = chain.first();
     match cert_problem(c) {
         CertProblem::Other if leaf.is_some_and(|d| is_ca(d)) => CertProblem::NotForServer,
+        CertProblem::Untrusted
+            if matches!(c, CertificateError::UnknownIssuer)
+                && chain.len() == 1
+                && leaf.is_some_and(|d| names_its_issuer(d)) =>
+        {
+            CertProblem::IncompleteChain
+        }
         p => p,
     }
+}
+
+/// Whether a certificate is issued by another (not self-signed) and says where its issuer's
+/// certificate can be fetched (the authority information access "CA issuers" entry), as
+/// every certificate from a public authority's intermediate does.
+fn names_its_issuer(der: &[u8]) -> bool {
+    use x509_parser::extensions::ParsedExtension;
+    let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else {
+        return false;
+    };
+    if cert.subject() == cert.issuer() {
+        return false;
+    }
+    cert.extensions()
+        .iter()
+        .any(|e| match e.parsed_extension() {
+            ParsedExtension::AuthorityInfoAccess(aia) => aia.accessdescs.iter().any(|d| {
+                d.access_method == x509_parser::oid_registry::OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS
+            }),
+            _ => false,
+        })
 }
 
 /// Whether a certificate says it is an authority's (basicConstraints CA:TRUE).
@@ -513,23 +548,25 @@ fn summarise(cap: &Captured) -> TlsInfo {
         cipher: None,
         chain,
         verified: cap.error.is_none(),
-        verify_error: cap
-            .error
-            .as_ref()
-            .map(|e| describe_error(e, cap.chain.first())),
+        verify_error: cap.error.as_ref().map(|e| describe_error(e, &cap.chain)),
         exception_used: cap.exception_used,
         interception,
     }
 }
 
-fn describe_error(e: &rustls::Error, leaf: Option<&CertificateDer<'_>>) -> String {
+fn describe_error(e: &rustls::Error, chain: &[CertificateDer<'_>]) -> String {
     match e {
-        rustls::Error::InvalidCertificate(c) => match cert_problem_for(c, leaf) {
+        rustls::Error::InvalidCertificate(c) => match cert_problem_for(c, chain) {
             CertProblem::Expired => "the certificate has expired".into(),
             CertProblem::NotYetValid => "the certificate is not valid yet".into(),
             CertProblem::NameMismatch => "the certificate is for another name".into(),
             CertProblem::Untrusted => {
                 "the certificate is not from an authority this computer trusts".into()
+            }
+            CertProblem::IncompleteChain => {
+                "the server sent its certificate without the intermediate certificate that \
+                 links it to a trusted authority"
+                    .into()
             }
             CertProblem::NotForServer => {
                 "the certificate is not a server's (it is an authority's, or not made for \

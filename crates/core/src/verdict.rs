@@ -93,6 +93,9 @@ pub enum VerdictCode {
     TlsOutdated,
     /// This computer's DNS servers do not answer (not the same as "no such server").
     DnsNoAnswer,
+    /// The server sends its certificate without the intermediate that links it to a trusted
+    /// authority.
+    CertChainIncomplete,
 }
 
 impl VerdictCode {
@@ -140,6 +143,7 @@ impl VerdictCode {
             Self::WrongServer => "wrong_server",
             Self::TlsOutdated => "tls_outdated",
             Self::DnsNoAnswer => "dns_no_answer",
+            Self::CertChainIncomplete => "cert_chain_incomplete",
         }
     }
 

@@ -435,3 +435,125 @@ async fn a_server_that_speaks_only_tls_1_0_is_outdated_not_a_handshake_error() {
         .iter()
         .all(|f| f.kind != FixKind::TrustCertificate));
 }
+
+/// A root, an intermediate it signed, and a server certificate for `name` the intermediate
+/// signed that names where the intermediate can be fetched (authority information access, as
+/// public authorities' certificates do). Returns the root's PEM, the server's and the
+/// intermediate's certificates, and the server's key.
+fn chain_with_intermediate(
+    name: &str,
+) -> (
+    String,
+    rustls::pki_types::CertificateDer<'static>,
+    rustls::pki_types::CertificateDer<'static>,
+    rcgen::KeyPair,
+) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CustomExtension, DnType, IsCa, Issuer, KeyPair,
+    };
+    let ca = |cn: &str| {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p
+    };
+    let root_key = KeyPair::generate().unwrap();
+    let root_params = ca("Test Root");
+    let root = root_params.self_signed(&root_key).unwrap();
+    let root_issuer = Issuer::new(root_params, root_key);
+    let mid_key = KeyPair::generate().unwrap();
+    let mid_params = ca("Test Intermediate");
+    let mid = mid_params.signed_by(&mid_key, &root_issuer).unwrap();
+    let mid_issuer = Issuer::new(mid_params, mid_key);
+    // AuthorityInfoAccessSyntax: one AccessDescription { id-ad-caIssuers, URI }.
+    let url = b"http://ca.test/intermediate.crt";
+    let oid = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
+    let mut desc = oid.to_vec();
+    desc.push(0x86);
+    desc.push(url.len() as u8);
+    desc.extend_from_slice(url);
+    let mut one = vec![0x30, desc.len() as u8];
+    one.extend(desc);
+    let mut aia = vec![0x30, one.len() as u8];
+    aia.extend(one);
+    let leaf_key = KeyPair::generate().unwrap();
+    let mut leaf_params = CertificateParams::new(vec![name.to_owned()]).unwrap();
+    leaf_params
+        .distinguished_name
+        .push(DnType::CommonName, name);
+    leaf_params.custom_extensions = vec![CustomExtension::from_oid_content(
+        &[1, 3, 6, 1, 5, 5, 7, 1, 1],
+        aia,
+    )];
+    let leaf = leaf_params.signed_by(&leaf_key, &mid_issuer).unwrap();
+    (root.pem(), leaf.der().clone(), mid.der().clone(), leaf_key)
+}
+
+fn server_sending(
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: &rcgen::KeyPair,
+) -> std::sync::Arc<rustls::ServerConfig> {
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+    std::sync::Arc::new(
+        rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_server_that_leaves_out_its_intermediate_is_told_apart() {
+    let (root_pem, leaf, mid, key) = chain_with_intermediate("mail.example-host.net");
+    let trust = portolan_core::tls::Trust::with_extra_ca_pem(root_pem.as_bytes()).unwrap();
+    let s = |port| {
+        at(
+            "mail.example-host.net",
+            port,
+            Security::Tls,
+            None,
+            "ann@example-host.net",
+        )
+    };
+    let o = |host: &str| CheckOptions {
+        resolve: vec![(host.to_owned(), LOOPBACK)],
+        ..quick(Some(trust.clone()))
+    };
+    // Only the server's certificate: the link to the trusted root is missing.
+    let (port, _) = serve(Script {
+        implicit_tls: Some(server_sending(vec![leaf.clone()], &key)),
+        ..Script::default()
+    })
+    .await;
+    let r = check(&s(port), None, &o("mail.example-host.net"), &())
+        .await
+        .unwrap();
+    assert_eq!(r.verdict.code, C::CertChainIncomplete, "{:#?}", r.verdict);
+    assert!(r.verdict.explanation.contains("Test Intermediate"));
+    // With the intermediate sent too, the same certificate is trusted.
+    let (port, _) = serve(Script {
+        implicit_tls: Some(server_sending(vec![leaf, mid], &key)),
+        ..Script::default()
+    })
+    .await;
+    let r = check(&s(port), None, &o("mail.example-host.net"), &())
+        .await
+        .unwrap();
+    assert!(r.verdict.ok, "{:#?}", r.verdict);
+    // A private authority's certificate sent alone (no issuer address) stays "not trusted".
+    let other = Pki::named("Company CA");
+    let (port, _) = serve(Script {
+        implicit_tls: Some(other.server(&["mail.example-host.net"])),
+        ..Script::default()
+    })
+    .await;
+    let r = check(&s(port), None, &o("mail.example-host.net"), &())
+        .await
+        .unwrap();
+    assert_eq!(r.verdict.code, C::CertUntrusted, "{:#?}", r.verdict);
+}

@@ -52,7 +52,10 @@ pub(super) fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
         let names = leaf.map(|c| c.names.as_slice()).unwrap_or_default();
         let foreign = match problem {
             CertProblem::NameMismatch => !names.iter().any(|n| p.owns_name(n)),
-            CertProblem::Untrusted | CertProblem::NotForServer | CertProblem::Other => true,
+            CertProblem::Untrusted
+            | CertProblem::IncompleteChain
+            | CertProblem::NotForServer
+            | CertProblem::Other => true,
             CertProblem::Expired | CertProblem::NotYetValid => false,
         };
         if foreign {
@@ -104,6 +107,26 @@ pub(super) fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
                     "The certificate of {} is valid only until {until}. The server's \
                      administrator must renew it. If this computer's clock is wrong, fix the \
                      date and time first.{intercept_note}",
+                    s.host
+                ),
+                trust_fix("Trust this certificate for this server anyway")
+                    .into_iter()
+                    .collect(),
+            )
+        }
+        TlsFailure::Cert(CertProblem::IncompleteChain) => {
+            let issuer = leaf.map(|c| c.issuer.clone()).unwrap_or_default();
+            verdict(
+                C::CertChainIncomplete,
+                "The server does not send its full certificate chain",
+                format!(
+                    "The certificate of {} was issued by \"{issuer}\", an intermediate \
+                     authority, but the server did not send that intermediate's certificate, \
+                     which links its certificate to an authority this computer trusts. Some \
+                     programs fetch the missing piece themselves; most mail programs do not. \
+                     The server's administrator must install the full chain (the \
+                     \"fullchain\" file). Only trust the certificate if you know this \
+                     server.",
                     s.host
                 ),
                 trust_fix("Trust this certificate for this server anyway")
