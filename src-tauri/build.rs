@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "check_address",
     "check",
     "send_test",
+    "delivery_help",
     "probe",
     "cancel",
     "profiles_list",

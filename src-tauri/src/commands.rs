@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use portolan_core::check::{CheckOptions, Report};
+use portolan_core::delivery::DeliveryHelp;
 use portolan_core::discover::{DiscoverEvent, DiscoverOptions, Discovery};
 use portolan_core::error::{FaceError, UserError};
 use portolan_core::export::{CopyOutcome, ExportInput, Exported, FormatGroupInfo};
@@ -17,8 +18,8 @@ use portolan_core::profiles::{
 };
 use portolan_core::report::Detail;
 use portolan_core::requests::{
-    AddressArgs, CancelArgs, CheckArgs, CopyTextArgs, DiscoverArgs, ExportCopyArgs,
-    ExportPreviewArgs, ImportArgs, OpenPageArgs, ProbeArgs, ProfileDeleteArgs,
+    AddressArgs, CancelArgs, CheckArgs, CopyTextArgs, DeliveryHelpArgs, DiscoverArgs,
+    ExportCopyArgs, ExportPreviewArgs, ImportArgs, OpenPageArgs, ProbeArgs, ProfileDeleteArgs,
     ProfileDuplicateArgs, ProfileRenameArgs, ProfileSaveArgs, ReportArgs, SendTestArgs,
 };
 use portolan_core::secrets::Keychain;
@@ -166,6 +167,20 @@ pub async fn send_test(
         to.as_deref(),
         &opts,
         &ChannelObserver(on_event),
+    )
+    .await
+}
+
+/// What to look at when the test email did not arrive: the spam folder, Gmail's own-address
+/// rule, and the From domain's SPF and DMARC records for the server (DNS, through the same
+/// resolver as discovery).
+#[tauri::command]
+pub async fn delivery_help(args: DeliveryHelpArgs) -> Result<DeliveryHelp, UserError> {
+    portolan_core::delivery::explain(
+        &args.from,
+        &args.to,
+        &args.host,
+        &portolan_core::delivery::DeliveryOptions::default(),
     )
     .await
 }

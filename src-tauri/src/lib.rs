@@ -23,6 +23,7 @@ pub fn run() {
             commands::check_address,
             commands::check,
             commands::send_test,
+            commands::delivery_help,
             commands::probe,
             commands::cancel,
             commands::profiles_list,

@@ -14,6 +14,7 @@ const ALLOWED_PERMISSIONS: &[&str] = &[
     "allow-check-address",
     "allow-check",
     "allow-send-test",
+    "allow-delivery-help",
     "allow-probe",
     "allow-cancel",
     "allow-profiles-list",

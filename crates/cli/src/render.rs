@@ -125,7 +125,7 @@ pub fn check_intro(s: &SmtpSettings, with_password: bool) -> String {
 /// What `send` is about to do.
 pub fn send_intro(s: &SmtpSettings, to: Option<&str>) -> String {
     format!(
-        "Sending \"{}\" to {} through {} port {} ({})…",
+        "Sending a test email (\"{} …\") to {} through {} port {} ({})…",
         portolan_core::send::SUBJECT,
         to.unwrap_or(&s.from),
         s.host,
@@ -186,6 +186,10 @@ pub fn conclusion(report: &Report, transcript: bool) {
     }
     if let Some(sent) = &report.sent {
         outln!("  Accepted for {}: {}", sent.to, sent.reply);
+        outln!("  Subject: {}", sent.subject);
+        outln!("  Test code: {}", sent.test_code);
+        outln!("  Message-ID: {}", sent.message_id);
+        outln!("  {}", sent.ask.question);
     }
     if !v.fixes.is_empty() {
         outln!("  What you can do:");

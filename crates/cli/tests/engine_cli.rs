@@ -282,4 +282,62 @@ fn real_send_delivers_and_reports_the_queue_reply() {
     assert_eq!(code, 0, "{text}");
     assert_eq!(json["sent"]["code"], 250);
     assert_eq!(json["sent"]["to"], env["PORTOLAN_TEST_ADDRESS"].as_str());
+    let id = json["sent"]["message_id"].as_str().unwrap().to_owned();
+    let test_code = json["sent"]["test_code"].as_str().unwrap().to_owned();
+    assert_eq!(
+        json["verdict"]["title"],
+        "The server accepted your test email"
+    );
+    // The message in the Maildir is the one reported: same Message-ID and code.
+    let maildir = std::path::Path::new(&env["PORTOLAN_TEST_MAILDIR"]).join("new");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let found = std::fs::read_dir(&maildir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| {
+                std::fs::read_to_string(e.path()).is_ok_and(|t| {
+                    t.contains(&format!("Message-ID: {id}"))
+                        && t.contains(&format!("Subject: Portolan test {test_code}"))
+                })
+            });
+        if found {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{id} not in {maildir:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // The human output names the code and the Message-ID too.
+    let out = portolan()
+        .args([
+            "send",
+            "--host",
+            "localhost",
+            "--port",
+            &env["PORTOLAN_TEST_SUBMISSION_PORT"],
+            "--user",
+            &env["PORTOLAN_TEST_USER"],
+            "--password-stdin",
+            "--ca-file",
+            &env["PORTOLAN_TEST_CA_FILE"],
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(pw.as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("The server accepted your test email"),
+        "{text}"
+    );
+    assert!(text.contains("Test code: "), "{text}");
+    assert!(text.contains("Message-ID: <portolan."), "{text}");
 }

@@ -274,7 +274,7 @@ fn export_leaves_the_password_out_of_every_format_unless_asked() {
         .lines()
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
-    assert_eq!(formats.len(), 16, "{list}");
+    assert_eq!(formats.len(), 17, "{list}");
     for f in &formats {
         let out = c.run(&["export", "Website", "--format", f], None);
         assert!(out.status.success(), "{f}: {out:?}");

@@ -5,6 +5,7 @@
 pub mod address;
 pub mod bindings;
 pub mod check;
+pub mod delivery;
 pub mod diagnose;
 pub mod discover;
 pub mod error;

@@ -11,7 +11,8 @@ use tokio::net::TcpStream;
 pub enum NetFailure {
     /// The name does not resolve (or the lookup failed).
     DnsNotFound(String),
-    /// The lookup did not finish in time.
+    /// The lookup did not finish in time, or the DNS server did not answer (a temporary
+    /// failure): nothing is known about the name.
     DnsTimeout,
     /// This computer's DNS servers do not answer at all (so whether the name exists is not
     /// known).

@@ -129,7 +129,11 @@ pub struct PortInfo {
     pub use_when: String,
     /// What to watch out for.
     pub caveat: String,
-    /// Where the port comes from (the standard, or that there is none).
+    /// What common apps call this port's security (many say "SSL" for 465 and "TLS" for
+    /// STARTTLS); empty when no app names it.
+    pub app_names: String,
+    /// Where the port comes from (the standard, or that there is none): a detail, shown
+    /// folded away.
     pub standard: String,
     /// Whether Portolan recommends this port for apps and mail programs.
     pub recommended_for_apps: bool,
@@ -167,14 +171,21 @@ pub fn guide() -> PortGuide {
         summary: summary.to_owned(),
         use_when: use_when.to_owned(),
         caveat: caveat.to_owned(),
+        app_names: if port == 25 {
+            String::new()
+        } else {
+            app_names(security).to_owned()
+        },
         standard: standard.to_owned(),
         recommended_for_apps: recommended,
     };
     PortGuide {
         heading: "Which port should I use?".to_owned(),
         short_answer: "For an app, a website or a mail program, use 465 or 587: both encrypt \
-                       your password and your mail. Portolan tries them for you and proposes the \
-                       one that actually works from this computer."
+                       the connection to your provider's server, so your password and your mail \
+                       cannot be read on the way there. From there on, how the mail travels to \
+                       the recipient is up to the providers. Portolan tries both and proposes \
+                       the one that actually works from this computer."
             .to_owned(),
         ports: vec![
             info(
@@ -237,6 +248,25 @@ pub fn guide() -> PortGuide {
     }
 }
 
+/// What common PHP apps call `security`: "SSL" for encryption from the start and "TLS" for
+/// STARTTLS (WP Mail SMTP, PHPMailer, FluentSMTP, Laravel before version 11).
+pub fn app_names(security: Security) -> &'static str {
+    match security {
+        Security::Tls => {
+            "WP Mail SMTP and FluentSMTP call this \"SSL\"; PHPMailer calls it \"ssl\" \
+             (SMTPSecure); Laravel before version 11 calls it MAIL_ENCRYPTION=ssl."
+        }
+        Security::Starttls => {
+            "WP Mail SMTP and FluentSMTP call this \"TLS\", although the connection starts \
+             unencrypted; PHPMailer calls it \"tls\" (SMTPSecure); Laravel before version 11 \
+             calls it MAIL_ENCRYPTION=tls."
+        }
+        Security::None => {
+            "WP Mail SMTP and FluentSMTP call this \"None\"; PHPMailer leaves SMTPSecure empty."
+        }
+    }
+}
+
 /// The guide entry for `port`, if the guide describes it.
 pub fn info_for(port: u16) -> Option<PortInfo> {
     guide().ports.into_iter().find(|p| p.port == port)
@@ -271,7 +301,14 @@ pub fn render_text(guide: &PortGuide, width: usize) -> String {
         out.push_str(&wrap(&p.summary, width, "  "));
         out.push_str(&wrap(&format!("Use it when: {}", p.use_when), width, "  "));
         out.push_str(&wrap(&format!("Watch out: {}", p.caveat), width, "  "));
-        out.push_str(&wrap(&format!("Standard: {}", p.standard), width, "  "));
+        if !p.app_names.is_empty() {
+            out.push_str(&wrap(&format!("In apps: {}", p.app_names), width, "  "));
+        }
+        out.push_str(&wrap(
+            &format!("Details: standard {}", p.standard),
+            width,
+            "  ",
+        ));
     }
     out.push('\n');
     out.push_str(&wrap(&guide.how_portolan_chooses, width, ""));
@@ -357,6 +394,29 @@ mod tests {
             assert!(text.contains(&format!("Port {} — {}", p.port, p.title)));
         }
         assert!(text.contains("RFC 8314"));
+        assert!(text.contains("In apps: WP Mail SMTP"));
+    }
+
+    #[test]
+    fn the_guide_says_which_hop_is_encrypted_and_what_apps_call_each_mode() {
+        let g = guide();
+        assert!(!g
+            .short_answer
+            .contains("encrypt your password and your mail"));
+        assert!(g
+            .short_answer
+            .contains("connection to your provider's server"));
+        let p465 = info_for(465).unwrap();
+        let p587 = info_for(587).unwrap();
+        for app in ["WP Mail SMTP", "PHPMailer", "FluentSMTP", "Laravel"] {
+            assert!(
+                p465.app_names.contains(app) && p587.app_names.contains(app),
+                "{app}"
+            );
+        }
+        assert!(p465.app_names.contains("\"SSL\""));
+        assert!(p587.app_names.contains("\"TLS\""));
+        assert!(info_for(25).unwrap().app_names.is_empty());
     }
 
     #[test]

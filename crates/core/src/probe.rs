@@ -306,6 +306,8 @@ fn recommendation_words(rec: Option<ProbeCandidate>, results: &[PortResult]) -> 
                      encrypted from the first byte.",
                 );
             }
+            s.push(' ');
+            s.push_str(crate::diagnose::CHECKED_HERE);
             s
         }
         None if results
@@ -366,17 +368,18 @@ fn network_note(results: &[PortResult]) -> Option<String> {
             silent.join(", ")
         ));
     }
+    let (ports, it) = if silent.len() > 1 {
+        ("Ports", "them")
+    } else {
+        ("Port", "it")
+    };
     Some(format!(
-        "Port{} {} gave no answer while {} answered: your network (or a firewall on this \
-         computer) seems to block {}.",
-        if silent.len() > 1 { "s" } else { "" },
+        "{ports} {} gave no answer while {} answered. Usually that means the server does not \
+         offer {it}: some servers stay silent on ports they do not use instead of refusing. \
+         Less often, your network (or a firewall on this computer) blocks {it}: if your \
+         provider lists {it}, try from another network.",
         join_words(&silent),
         join_words(&answered),
-        if silent.len() > 1 {
-            "these ports"
-        } else {
-            "this port"
-        }
     ))
 }
 
@@ -415,7 +418,7 @@ mod tests {
         assert_eq!(r.detail, "Nothing listens on this port.");
         assert_eq!(r.summary, "Refused: nothing listens on this port.");
         let silent = result(465, PortState::NoAnswer);
-        assert_eq!(silent.summary, "No answer (blocked?)");
+        assert_eq!(silent.summary, "No answer (not offered, or blocked)");
         assert!(silent.detail.is_empty());
     }
 
@@ -437,7 +440,7 @@ mod tests {
     }
 
     #[test]
-    fn silent_ports_next_to_an_answering_one_mean_the_network_blocks_them() {
+    fn silent_ports_next_to_an_answering_one_are_usually_not_offered() {
         let note = network_note(&[
             result(465, PortState::Works),
             result(587, PortState::NoAnswer),
@@ -448,7 +451,9 @@ mod tests {
             note.contains("Ports 587 and 25 gave no answer while 465 answered"),
             "{note}"
         );
-        assert!(note.contains("block"));
+        let offered = note.find("does not offer them").unwrap();
+        let blocked = note.find("blocks them").unwrap();
+        assert!(offered < blocked, "the likelier reason first: {note}");
         let all = network_note(&[result(465, PortState::NoAnswer)]).unwrap();
         assert!(all.contains("No port answered"));
         assert_eq!(network_note(&[result(465, PortState::Works)]), None);
@@ -478,5 +483,6 @@ mod tests {
             words.contains("465") && words.contains("587 works too"),
             "{words}"
         );
+        assert!(words.contains("checked from this computer"), "{words}");
     }
 }

@@ -112,6 +112,13 @@ impl<'a> Recorder<'a> {
         self.observer.event(Event::Transcript { line });
     }
 
+    /// Whether a sign-in step has succeeded.
+    pub(crate) fn signed_in(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.stage == Stage::Auth && s.status == StepStatus::Ok)
+    }
+
     /// Milliseconds since the recorder started.
     pub(crate) fn at(&self) -> u32 {
         ms(self.start.elapsed())

@@ -61,6 +61,18 @@ pub struct SendTestArgs {
     pub request_id: String,
 }
 
+/// `delivery_help`: what to look at when the test email did not arrive.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryHelpArgs {
+    /// The From address of the test email.
+    pub from: String,
+    /// Where it was sent.
+    pub to: String,
+    /// The server it was sent through.
+    pub host: String,
+}
+
 /// `probe`: try the usual ports on a server, without any password.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

@@ -19,7 +19,7 @@ pub enum VerdictCode {
     DnsNotFound,
     /// The server answered that nothing listens on this port.
     ConnectionRefused,
-    /// No answer to the connection attempt (blocked?).
+    /// No answer to the connection attempt (the port is not offered, or blocked).
     ConnectTimeout,
     /// This computer has no route to the server.
     NetworkUnreachable,

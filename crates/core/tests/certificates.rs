@@ -96,7 +96,7 @@ async fn expired_certificate_is_refused() {
     let (r, auth) = check_starttls(ca.sign(p), Some(trust(&ca))).await;
     assert_refused(&r, auth, VerdictCode::CertExpired);
     assert!(
-        r.verdict.explanation.contains("2021-01-01"),
+        r.verdict.explanation.contains("1 January 2021"),
         "{}",
         r.verdict.explanation
     );
@@ -110,6 +110,13 @@ async fn not_yet_valid_certificate_is_refused() {
     p.not_after = rcgen::date_time_ymd(2091, 1, 1);
     let (r, auth) = check_starttls(ca.sign(p), Some(trust(&ca))).await;
     assert_refused(&r, auth, VerdictCode::CertExpired);
+    assert_eq!(r.verdict.title, "The server's certificate is not valid yet");
+    let e = &r.verdict.explanation;
+    assert!(
+        e.contains("1 January 2090") && e.contains("date and time"),
+        "{e}"
+    );
+    assert!(!e.contains("has expired") && !r.verdict.title.contains("expired"));
 }
 
 #[tokio::test]

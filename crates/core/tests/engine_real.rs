@@ -290,7 +290,19 @@ async fn real_test_email_arrives_in_the_mailbox() {
         .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
         .unwrap();
     let text = std::fs::read_to_string(newest.path()).unwrap();
-    assert!(text.contains("Subject: Portolan test email"));
+    // The delivered message is the one the report names: same Message-ID, same code.
+    assert_eq!(r.verdict.title, "The server accepted your test email");
+    assert!(sent.message_id.starts_with('<') && sent.message_id.ends_with('>'));
+    assert!(
+        text.contains(&format!("Message-ID: {}", sent.message_id))
+            || text.contains(&format!("Message-Id: {}", sent.message_id)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Subject: Portolan test {}", sent.test_code)),
+        "{text}"
+    );
+    assert!(text.contains("MIME-Version: 1.0"), "{text}");
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ describe("the address step", () => {
       const gmail = candidate("smtp.gmail.com", {
         provider_id: "gmail",
         provider_name: "Gmail",
-        notes: [{ kind: "app_password", text: "Gmail needs an app password." }],
+        notes: [{ kind: "app_password", lead: "Before you type your password:", text: "Gmail needs an app password." }],
       });
       return discovery("alice@gmail.com", [gmail], "Found 1 possible server for gmail.com (Gmail).");
     });

@@ -30,8 +30,35 @@ describe("the journey after a passing check", () => {
             },
           ]);
           return report(s, "ok", {
-            sent: { to: s.from, code: 250, reply: "250 2.0.0 Ok: queued as 4FxYz" },
+            sent: {
+              to: s.from,
+              code: 250,
+              reply: "250 2.0.0 Ok: queued as 4FxYz",
+              test_code: "4F7K",
+              subject: "Portolan test 4F7K",
+              message_id: "<portolan.4F7K.0011223344556677@example.com>",
+              ask: { question: "Did it arrive?", yes: "Yes, it arrived", no: "No, it did not arrive", arrived: "These settings send mail that arrives." },
+            },
           });
+        case "delivery_help":
+          return {
+            title: "If the test email did not arrive",
+            steps: [
+              { title: "Look in the spam folder", text: "Look in spam." },
+              { title: "Gmail hides mail you send to yourself", text: "Look in Sent." },
+              { title: "smtp.example.com is allowed to send for example.com", text: "SPF allows it." },
+            ],
+            sender: {
+              domain: "example.com",
+              host: "smtp.example.com",
+              addresses: ["192.0.2.1"],
+              authorisation: "allowed",
+              spf_results: ["pass"],
+              spf_record: "v=spf1 ip4:192.0.2.1 -all",
+              dmarc_policy: null,
+              dmarc_record: null,
+            },
+          };
         case "profile_save":
           return profile("p-1", args.name as string, { settings: s, password_saved: args.password !== null });
         case "export_formats":
@@ -65,6 +92,19 @@ describe("the journey after a passing check", () => {
     expect(send.args.password).toBe("s3cret");
     expect(send.args.to).toBeNull();
     await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/accepted the test email/));
+    expect(screen.getByTestId("test-code").textContent).toBe("4F7K");
+    expect(screen.getByTestId("message-id").textContent).toBe("<portolan.4F7K.0011223344556677@example.com>");
+    expect(screen.getByText("Did it arrive?")).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "No, it did not arrive" }));
+    const help = await screen.findByTestId("delivery-help");
+    expect(help.textContent).toMatch(/Look in the spam folder.*Gmail hides.*allowed to send/s);
+    expect(calls.find((c) => c.cmd === "delivery_help")!.args).toMatchObject({
+      from: "alice@example.com",
+      to: "alice@example.com",
+      host: "smtp.example.com",
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Yes, it arrived" }));
+    expect((await screen.findByTestId("arrived")).textContent).toMatch(/send mail that arrives/);
 
     await fireEvent.click(screen.getByRole("button", { name: "Next: save these settings" }));
     await fireEvent.input(screen.getByLabelText("Name of this profile"), { target: { value: "Shop website" } });

@@ -7,6 +7,8 @@ import type {
   CheckArgs,
   Detail,
   CopyTextArgs,
+  DeliveryHelp,
+  DeliveryHelpArgs,
   DiscoverArgs,
   DiscoverEvent,
   Discovery,
@@ -66,6 +68,11 @@ export function check(args: CheckArgs, onEvent: (e: Event) => void): Promise<Rep
 /** Sends the test email (to `to`, or to the sender when `to` is null). */
 export function sendTest(args: SendTestArgs, onEvent: (e: Event) => void): Promise<Report> {
   return invoke<Report>("send_test", { args, onEvent: channel(onEvent) });
+}
+
+/** What to look at when the test email did not arrive (spam, Gmail, the domain's SPF and DMARC). */
+export function deliveryHelp(args: DeliveryHelpArgs): Promise<DeliveryHelp> {
+  return invoke<DeliveryHelp>("delivery_help", { args });
 }
 
 /** Tries the usual ports on a server without any password. */

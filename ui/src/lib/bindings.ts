@@ -67,7 +67,13 @@ use_when: string,
  */
 caveat: string, 
 /**
- * Where the port comes from (the standard, or that there is none).
+ * What common apps call this port's security (many say "SSL" for 465 and "TLS" for
+ * STARTTLS); empty when no app names it.
+ */
+app_names: string, 
+/**
+ * Where the port comes from (the standard, or that there is none): a detail, shown
+ * folded away.
  */
 standard: string, 
 /**
@@ -381,6 +387,24 @@ exception_used: boolean,
  */
 interception: string | null, };
 
+export type ArrivalQuestion = { 
+/**
+ * The question.
+ */
+question: string, 
+/**
+ * The answer that finishes ("Yes, it arrived").
+ */
+yes: string, 
+/**
+ * The answer that asks for help ("No, it did not arrive").
+ */
+no: string, 
+/**
+ * What "yes" means, shown once it is chosen.
+ */
+arrived: string, };
+
 export type SentInfo = { 
 /**
  * Where it was sent.
@@ -394,7 +418,86 @@ code: number,
  * The server's final reply, e.g. `250 2.0.0 Ok: queued as 4Fxyz`: the queue id there is
  * what a mail administrator needs to trace the message.
  */
-reply: string, };
+reply: string, 
+/**
+ * The short code in the subject (e.g. `4F7K`), to find the email in a mailbox.
+ */
+test_code: string, 
+/**
+ * The subject, e.g. `Portolan test 4F7K`.
+ */
+subject: string, 
+/**
+ * The email's Message-ID header, with its angle brackets: what a mail administrator
+ * searches the logs for.
+ */
+message_id: string, 
+/**
+ * What to ask next: did it arrive?
+ */
+ask: ArrivalQuestion, };
+
+export type SpfResult = "pass" | "fail" | "soft_fail" | "neutral" | "none" | "temp_error" | "perm_error";
+
+export type Authorisation = "allowed" | "not_listed" | "no_record" | "unknown";
+
+export type SenderCheck = { 
+/**
+ * The From address's domain.
+ */
+domain: string, 
+/**
+ * The sending server's name.
+ */
+host: string, 
+/**
+ * The server's addresses that were checked.
+ */
+addresses: Array<string>, 
+/**
+ * The overall answer.
+ */
+authorisation: Authorisation, 
+/**
+ * The SPF result for each address, in the same order.
+ */
+spf_results: Array<SpfResult>, 
+/**
+ * The domain's SPF record, as published.
+ */
+spf_record: string | null, 
+/**
+ * The DMARC policy (`none`, `quarantine`, `reject`), if the domain publishes one.
+ */
+dmarc_policy: string | null, 
+/**
+ * The domain's DMARC record, as published.
+ */
+dmarc_record: string | null, };
+
+export type HelpStep = { 
+/**
+ * One line.
+ */
+title: string, 
+/**
+ * What to do, in plain words.
+ */
+text: string, };
+
+export type DeliveryHelp = { 
+/**
+ * The heading.
+ */
+title: string, 
+/**
+ * The steps, in the order to try them.
+ */
+steps: Array<HelpStep>, 
+/**
+ * The DNS findings behind the last step.
+ */
+sender: SenderCheck, };
 
 export type Report = { 
 /**
@@ -460,7 +563,7 @@ candidate: ProbeCandidate,
  */
 state: PortState, 
 /**
- * `state` in a few words, e.g. "No answer (blocked?)".
+ * `state` in a few words, e.g. "Refused".
  */
 state_label: string, 
 /**
@@ -595,6 +698,11 @@ export type PolicyNote = {
  * What sort of rule this is.
  */
 kind: NoteKind, 
+/**
+ * The words shown before the text: "Before you type your password:" for a rule about
+ * the password, "Good to know:" for information.
+ */
+lead: string, 
 /**
  * The rule in plain words, with what to do (and "Usually" or the date where they apply).
  */
@@ -1008,7 +1116,7 @@ profile: Profile,
  */
 password_removed: boolean, };
 
-export type FormatId = "card" | "json" | "smtp_url" | "env" | "laravel" | "django" | "nodemailer" | "phpmailer" | "wp_mail_smtp" | "fluentsmtp" | "msmtprc" | "postfix" | "thunderbird" | "check_openssl" | "check_swaks" | "check_powershell";
+export type FormatId = "card" | "json" | "smtp_url" | "env" | "laravel" | "django" | "nodemailer" | "phpmailer" | "wp_mail_smtp" | "fluentsmtp" | "msmtprc" | "postfix" | "thunderbird" | "check_openssl" | "check_swaks" | "check_powershell" | "check_php";
 
 export type FormatGroup = "settings" | "app" | "server" | "check";
 
@@ -1147,6 +1255,20 @@ to: string | null,
  * The id `cancel` stops this operation with.
  */
 request_id: string, };
+
+export type DeliveryHelpArgs = { 
+/**
+ * The From address of the test email.
+ */
+from: string, 
+/**
+ * Where it was sent.
+ */
+to: string, 
+/**
+ * The server it was sent through.
+ */
+host: string, };
 
 export type ProbeArgs = { 
 /**

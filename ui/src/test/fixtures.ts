@@ -18,6 +18,7 @@ export const guide: PortGuide = {
       summary: "Encrypted from the first byte.",
       use_when: "Your provider lists 465.",
       caveat: "Choosing STARTTLS here hangs.",
+      app_names: "WP Mail SMTP calls this \"SSL\".",
       standard: "RFC 8314 (2018)",
       recommended_for_apps: true,
     },

@@ -24,7 +24,7 @@ pub use self::fixes::{fix_starttls_587, fix_tls_465};
 pub use self::provider::{Family, KnownProvider};
 use crate::net::NetFailure;
 use crate::ports::Security;
-use crate::report::{ServerInfo, Stage};
+use crate::report::{SentInfo, ServerInfo, Stage};
 use crate::settings::SmtpSettings;
 use crate::smtp::Reply;
 use crate::tls::{TlsFailure, TlsInfo};
@@ -113,14 +113,16 @@ pub struct Context<'a> {
     pub server: Option<&'a ServerInfo>,
     /// The provider behind the server, when the catalogue knows it.
     pub provider: Option<&'a KnownProvider>,
+    /// Whether sign-in succeeded before the failure.
+    pub signed_in: bool,
 }
 
 pub(super) fn verdict(code: C, title: &str, explanation: String, fixes: Vec<Fix>) -> Verdict {
     Verdict::new(code, title, explanation, fixes)
 }
 
-/// The verdict for a successful check.
-pub fn success(ctx: &Context<'_>, signed_in: bool) -> Verdict {
+/// The verdict for a successful check; `sent` is the test email's acceptance, for a send.
+pub fn success(ctx: &Context<'_>, signed_in: bool, sent: Option<&SentInfo>) -> Verdict {
     let s = ctx.settings;
     let mut fixes = Vec::new();
     let mut explanation = match (signed_in, &s.username) {
@@ -162,7 +164,7 @@ pub fn success(ctx: &Context<'_>, signed_in: bool) -> Verdict {
              chose to trust it for this server.",
         );
     }
-    let (code, title) = if signed_in {
+    let (code, mut title) = if signed_in {
         (C::Ok, "Everything works")
     } else {
         (
@@ -170,7 +172,51 @@ pub fn success(ctx: &Context<'_>, signed_in: bool) -> Verdict {
             "The server answers; sign-in was not tested",
         )
     };
+    if let Some(sent) = sent {
+        title = SENT_TITLE;
+        explanation = format!(
+            "{} accepted the test email for {} (subject \"{}\"). Acceptance is what is known: \
+             look in that mailbox to see whether it arrived. {explanation}",
+            s.host, sent.to, sent.subject
+        );
+    }
+    explanation.push(' ');
+    explanation.push_str(CHECKED_HERE);
     verdict(code, title, explanation, fixes)
+}
+
+/// The title of a test email the server accepted: acceptance is what is known, not delivery.
+pub const SENT_TITLE: &str = "The server accepted your test email";
+
+/// Said wherever a check passes: it passed from this computer, which is not the web host.
+pub const CHECKED_HERE: &str = "This was checked from this computer. A web host or another \
+     network can block mail ports that work here, so check from where the settings will be \
+     used too (the export \"Check from your web host\" does that on a PHP or WordPress host).";
+
+/// `2027-12-04T13:48:25Z` as people write it: "4 December 2027". Anything else is kept.
+pub fn human_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = iso.get(..10).unwrap_or("").split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => match (m.parse::<usize>(), d.parse::<u8>()) {
+            (Ok(m @ 1..=12), Ok(d @ 1..=31)) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => iso.to_owned(),
+        },
+        _ => iso.to_owned(),
+    }
 }
 
 /// The verdict for a failure.

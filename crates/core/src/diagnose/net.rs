@@ -20,14 +20,24 @@ pub(super) fn net(n: &NetFailure, host: &str, port: u16) -> Verdict {
             ),
             vec![fix_retry()],
         ),
-        NetFailure::DnsNotFound(_) | NetFailure::DnsTimeout => verdict(
+        NetFailure::DnsNotFound(_) => verdict(
             C::DnsNotFound,
             "The server name was not found",
             format!(
-                "No server called \"{host}\" could be found. Check the spelling (for example \
-                 smtp.example.com), and that this computer is online."
+                "No server called \"{host}\" exists. Check the spelling (for example \
+                 smtp.example.com)."
             ),
             Vec::new(),
+        ),
+        NetFailure::DnsTimeout => verdict(
+            C::DnsNoAnswer,
+            "The server name could not be looked up",
+            format!(
+                "Portolan asked for the address of \"{host}\" but got no answer, so nothing is \
+                 known about that name yet. Check that this computer is online (open a web \
+                 page), then try again."
+            ),
+            vec![fix_retry()],
         ),
         NetFailure::Refused => verdict(
             C::ConnectionRefused,
@@ -40,11 +50,13 @@ pub(super) fn net(n: &NetFailure, host: &str, port: u16) -> Verdict {
         ),
         NetFailure::Timeout => verdict(
             C::ConnectTimeout,
-            "No answer from the server (blocked?)",
+            "No answer from the server on this port",
             format!(
-                "{host} did not answer on port {port}. Usually a firewall drops the \
-                 connection: many networks and internet providers block mail ports, \
-                 especially 25. Try another port, or another network."
+                "{host} did not answer on port {port}. Either the server does not offer this \
+                 port (some servers stay silent instead of refusing), or a firewall on the \
+                 way drops the connection: many networks and internet providers block mail \
+                 ports, especially 25. \"Find a working port\" tries the others: if they \
+                 answer, the server simply does not offer this one."
             ),
             other_submission_ports(port),
         ),

@@ -89,6 +89,29 @@ pub(super) fn by_reply(stage: Stage, r: &Reply, ctx: &Context<'_>) -> Verdict {
                 "Use the address of the account you sign in with",
             )],
         ),
+        Stage::RcptTo
+            if ctx.signed_in && (e.is_some_and(|x| x.subject == 7) || r.code == 551) =>
+        {
+            verdict(
+                C::RelayDenied,
+                "The server will not pass the mail on from this sender to this recipient",
+                format!(
+                    "You are signed in, but the server refused to deliver to that recipient \
+                     (\"{said}\"). Usually the sender address \"{}\" is not one this account \
+                     may send from: use the account's own address, or one your provider lets \
+                     you send from. Some services also deliver only to verified recipients or \
+                     to their own domains: check the recipient address too.",
+                    ctx.settings.from
+                ),
+                vec![
+                    Fix::action(
+                        FixKind::CheckAddress,
+                        "Use the address of the account you sign in with",
+                    ),
+                    Fix::action(FixKind::CheckAddress, "Check the recipient address"),
+                ],
+            )
+        }
         Stage::RcptTo if e.is_some_and(|x| x.subject == 7) || r.code == 551 => verdict(
             C::RelayDenied,
             "The server will not pass the mail on",

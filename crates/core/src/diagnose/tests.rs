@@ -31,6 +31,7 @@ fn code_for(stage: Stage, code: u16, text: &str) -> C {
         tls: None,
         server: None,
         provider: None,
+        signed_in: false,
     };
     diagnose(
         &Failure::Reply {
@@ -139,6 +140,7 @@ fn at(host: &str, from: &str, stage: Stage, code: u16, text: &str) -> Verdict {
         tls: None,
         server: None,
         provider: known.as_ref(),
+        signed_in: false,
     };
     diagnose(
         &Failure::Reply {
@@ -362,6 +364,7 @@ fn envelope_codes_of_the_big_providers() {
         tls: None,
         server: Some(&info),
         provider: None,
+        signed_in: false,
     };
     let r = diagnose(
         &Failure::Reply {
@@ -384,4 +387,94 @@ fn envelope_codes_of_the_big_providers() {
         ),
         C::EhloNameRejected
     );
+}
+
+fn ctx(s: &SmtpSettings, signed_in: bool) -> Context<'_> {
+    Context {
+        settings: s,
+        tls: None,
+        server: None,
+        provider: None,
+        signed_in,
+    }
+}
+
+#[test]
+fn relay_denied_while_signed_in_is_about_the_addresses_not_signing_in() {
+    let s = settings();
+    let f = Failure::Reply {
+        stage: Stage::RcptTo,
+        reply: reply(554, "5.7.1 <x@y>: Relay access denied"),
+    };
+    let v = diagnose(&f, &ctx(&s, true));
+    assert_eq!(v.code, C::RelayDenied);
+    assert!(
+        v.explanation.contains("You are signed in"),
+        "{}",
+        v.explanation
+    );
+    assert!(v.fixes.iter().all(|f| f.kind == FixKind::CheckAddress));
+    assert!(!v.explanation.contains("sign in,"));
+    let v = diagnose(&f, &ctx(&s, false));
+    assert!(v.fixes.iter().any(|f| f.kind == FixKind::AddSignIn));
+}
+
+#[test]
+fn no_dns_answer_is_not_no_such_server() {
+    let s = settings();
+    let v = diagnose(&Failure::Net(NetFailure::DnsTimeout), &ctx(&s, false));
+    assert_eq!(v.code, C::DnsNoAnswer);
+    assert!(
+        !v.explanation.contains("No server called"),
+        "{}",
+        v.explanation
+    );
+    assert!(v.explanation.contains("no answer"));
+    let v = diagnose(
+        &Failure::Net(NetFailure::DnsNotFound("Name or service not known".into())),
+        &ctx(&s, false),
+    );
+    assert_eq!(v.code, C::DnsNotFound);
+    assert!(v.explanation.contains("No server called"));
+}
+
+#[test]
+fn a_silent_port_may_be_not_offered_or_blocked_in_that_order() {
+    let s = settings();
+    let v = diagnose(&Failure::Net(NetFailure::Timeout), &ctx(&s, false));
+    assert_eq!(v.code, C::ConnectTimeout);
+    let e = &v.explanation;
+    let offered = e.find("does not offer this port").unwrap();
+    let blocked = e.find("firewall").unwrap();
+    assert!(offered < blocked, "{e}");
+    assert!(!v.title.contains("blocked?"));
+}
+
+#[test]
+fn passing_checks_say_where_they_were_checked_and_sends_say_accepted() {
+    let s = settings();
+    let v = success(&ctx(&s, true), true, None);
+    assert_eq!(v.title, "Everything works");
+    assert!(v.explanation.ends_with(CHECKED_HERE));
+    let sent = SentInfo {
+        to: "b@example.com".into(),
+        code: 250,
+        reply: "250 2.0.0 Ok: queued as 4F".into(),
+        test_code: "4F7K".into(),
+        subject: "Portolan test 4F7K".into(),
+        message_id: "<portolan.4F7K.00@example.com>".into(),
+        ask: crate::report::ArrivalQuestion::new("b@example.com", "Portolan test 4F7K"),
+    };
+    let v = success(&ctx(&s, true), true, Some(&sent));
+    assert_eq!(v.title, "The server accepted your test email");
+    assert!(v.explanation.contains("Portolan test 4F7K"));
+    assert!(v.explanation.contains("checked from this computer"));
+}
+
+#[test]
+fn dates_are_written_for_people() {
+    assert_eq!(human_date("2027-12-04T13:48:25Z"), "4 December 2027");
+    assert_eq!(human_date("2021-01-01T00:00:00Z"), "1 January 2021");
+    assert_eq!(human_date("garbage"), "garbage");
+    assert_eq!(human_date("2021-13-01"), "2021-13-01");
 }

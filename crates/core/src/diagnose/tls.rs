@@ -98,14 +98,16 @@ pub(super) fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
                 fixes,
             )
         }
-        TlsFailure::Cert(CertProblem::Expired | CertProblem::NotYetValid) => {
-            let until = leaf.map(|c| c.not_after.clone()).unwrap_or_default();
+        TlsFailure::Cert(CertProblem::Expired) => {
+            let until = leaf
+                .map(|c| super::human_date(&c.not_after))
+                .unwrap_or_default();
             verdict(
                 C::CertExpired,
                 "The server's certificate has expired",
                 format!(
-                    "The certificate of {} is valid only until {until}. The server's \
-                     administrator must renew it. If this computer's clock is wrong, fix the \
+                    "The certificate of {} was valid only until {until}. The server's \
+                     administrator must renew it. If this computer's date is wrong, fix the \
                      date and time first.{intercept_note}",
                     s.host
                 ),
@@ -127,6 +129,26 @@ pub(super) fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
                      The server's administrator must install the full chain (the \
                      \"fullchain\" file). Only trust the certificate if you know this \
                      server.",
+                    s.host
+                ),
+                trust_fix("Trust this certificate for this server anyway")
+                    .into_iter()
+                    .collect(),
+            )
+        }
+        TlsFailure::Cert(CertProblem::NotYetValid) => {
+            let from = leaf
+                .map(|c| super::human_date(&c.not_before))
+                .unwrap_or_default();
+            verdict(
+                C::CertExpired,
+                "The server's certificate is not valid yet",
+                format!(
+                    "The certificate of {} is valid only from {from}. First check this \
+                     computer's date and time: when they are wrong (often after a flat \
+                     battery or a time-zone change), every certificate looks not valid yet \
+                     or expired. If they are right, the server's administrator installed a \
+                     certificate too early.{intercept_note}",
                     s.host
                 ),
                 trust_fix("Trust this certificate for this server anyway")

@@ -35,6 +35,11 @@ impl LookupFailure {
     }
 }
 
+/// The longest TXT record kept, in bytes (an SPF record is far shorter).
+const MAX_TXT: usize = 4096;
+/// The most TXT records kept per name.
+const MAX_TXT_RECORDS: usize = 32;
+
 /// One SRV answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SrvTarget {
@@ -179,6 +184,28 @@ impl Dns {
             })
             .collect();
         v.sort_by(|a, b| a.priority.cmp(&b.priority).then(b.weight.cmp(&a.weight)));
+        if v.is_empty() {
+            return Err(LookupFailure::NotFound);
+        }
+        Ok(v)
+    }
+
+    /// TXT records of `name`, each one's strings joined (RFC 7208 §3.3), bounded in size.
+    pub async fn txt(&self, name: &str) -> Result<Vec<String>, LookupFailure> {
+        let v: Vec<String> = self
+            .lookup(name, RecordType::TXT)
+            .await?
+            .into_iter()
+            .filter_map(|d| match d {
+                RData::TXT(t) => {
+                    let bytes: Vec<u8> =
+                        t.txt_data.iter().flat_map(|s| s.iter().copied()).collect();
+                    Some(String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_TXT)]).into_owned())
+                }
+                _ => None,
+            })
+            .take(MAX_TXT_RECORDS)
+            .collect();
         if v.is_empty() {
             return Err(LookupFailure::NotFound);
         }

@@ -33,6 +33,10 @@ pub(crate) fn card(c: &Ctx) -> Result<String, Unwritable> {
         "Security:        {}\n",
         security_words(c.s.security)
     ));
+    o.push_str(&format!(
+        "In apps:         {}\n",
+        crate::ports::app_names(c.s.security)
+    ));
     match c.user() {
         Some(u) => {
             o.push_str("Sign-in:         Required\n");
@@ -42,9 +46,10 @@ pub(crate) fn card(c: &Ctx) -> Result<String, Unwritable> {
                     one_line("password", p)?;
                     o.push_str(&format!("Password:        {p}\n"));
                 }
-                None => {
-                    o.push_str("Password:        (left out: use the password of this account)\n")
-                }
+                None => o.push_str(&format!(
+                    "Password:        (left out: {})\n",
+                    super::password_words(c.s)
+                )),
             }
         }
         None => o.push_str("Sign-in:         None (the server accepts mail without it)\n"),

@@ -215,4 +215,41 @@ pub struct SentInfo {
     /// The server's final reply, e.g. `250 2.0.0 Ok: queued as 4Fxyz`: the queue id there is
     /// what a mail administrator needs to trace the message.
     pub reply: String,
+    /// The short code in the subject (e.g. `4F7K`), to find the email in a mailbox.
+    pub test_code: String,
+    /// The subject, e.g. `Portolan test 4F7K`.
+    pub subject: String,
+    /// The email's Message-ID header, with its angle brackets: what a mail administrator
+    /// searches the logs for.
+    pub message_id: String,
+    /// What to ask next: did it arrive?
+    pub ask: ArrivalQuestion,
+}
+
+/// "Did it arrive?", asked after the server accepted the test email, in the core's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ArrivalQuestion {
+    /// The question.
+    pub question: String,
+    /// The answer that finishes ("Yes, it arrived").
+    pub yes: String,
+    /// The answer that asks for help ("No, it did not arrive").
+    pub no: String,
+    /// What "yes" means, shown once it is chosen.
+    pub arrived: String,
+}
+
+impl ArrivalQuestion {
+    /// The question about a test email with subject `subject` sent to `to`.
+    pub fn new(to: &str, subject: &str) -> Self {
+        Self {
+            question: format!(
+                "Did it arrive? Look in the mailbox of {to} for \"{subject}\" (it can take a \
+                 minute or two)."
+            ),
+            yes: "Yes, it arrived".to_owned(),
+            no: "No, it did not arrive".to_owned(),
+            arrived: "These settings send mail that arrives. You can save them now.".to_owned(),
+        }
+    }
 }

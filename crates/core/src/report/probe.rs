@@ -60,7 +60,7 @@ impl PortState {
             PortState::Works => "Works",
             PortState::WorksUnencrypted => "Works, but without encryption",
             PortState::Refused => "Refused",
-            PortState::NoAnswer => "No answer (blocked?)",
+            PortState::NoAnswer => "No answer (not offered, or blocked)",
             PortState::SpeaksTlsFirst => "Answers, encrypted from the start",
             PortState::SpeaksPlain => "Answers, starts unencrypted",
             PortState::CertProblem => "Certificate problem",
@@ -84,7 +84,7 @@ pub struct PortResult {
     pub candidate: ProbeCandidate,
     /// What it does.
     pub state: PortState,
-    /// `state` in a few words, e.g. "No answer (blocked?)".
+    /// `state` in a few words, e.g. "Refused".
     pub state_label: String,
     /// What else to say about it, beside `state_label` (may be empty), e.g. "Nothing listens
     /// on this port".

@@ -1,15 +1,22 @@
 //! The test email and its envelope: a fixed message built with lettre from the settings, and
-//! its transparency on the wire (RFC 5321 §4.5.2, leading dots doubled).
+//! its transparency on the wire (RFC 5321 §4.5.2, leading dots doubled). Every test email
+//! carries a short code in its subject ("Portolan test 4F7K") and its own Message-ID
+//! (RFC 5322 §3.6.4), so the user can find it and a mail administrator can trace it.
 
-use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::{Mailbox, SinglePart};
 use lettre::Message;
 
 use crate::error::{ErrorCode, UserError};
 use crate::settings::{validate_address, SmtpSettings};
 
-/// The test email's subject (fixed so it is easy to find and filter).
-pub const SUBJECT: &str = "Portolan test email";
+/// The start of every test email's subject, followed by its code (easy to find and filter).
+pub const SUBJECT: &str = "Portolan test";
+
+/// The characters of a test code: no 0/O, 1/I/L, so it can be read out and typed.
+const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// How many characters a test code has.
+pub const CODE_LEN: usize = 4;
 
 /// What to send: the envelope and the formatted message.
 #[derive(Debug, Clone)]
@@ -17,6 +24,58 @@ pub struct SendPlan {
     pub(super) from: String,
     pub(super) to: String,
     pub(super) message: Vec<u8>,
+    /// The short code in the subject, e.g. `4F7K`.
+    pub(super) test_code: String,
+    /// The Message-ID header's value, with its angle brackets.
+    pub(super) message_id: String,
+    /// The subject, e.g. `Portolan test 4F7K`.
+    pub(super) subject: String,
+}
+
+/// `n` random bytes from the system's generator (a fixed fallback if it fails: the code only
+/// has to be easy to find, not secret).
+fn random_bytes<const N: usize>() -> [u8; N] {
+    use ring::rand::SecureRandom;
+    let mut b = [0u8; N];
+    if ring::rand::SystemRandom::new().fill(&mut b).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        for (i, x) in b.iter_mut().enumerate() {
+            *x = (nanos >> ((i % 16) * 8)) as u8;
+        }
+    }
+    b
+}
+
+/// A new test code: [`CODE_LEN`] characters of [`CODE_ALPHABET`].
+pub fn new_test_code() -> String {
+    random_bytes::<CODE_LEN>()
+        .iter()
+        .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
+        .collect()
+}
+
+/// A Message-ID for the test email: `<portolan.CODE.RANDOM@DOMAIN>` with the sender's domain in
+/// ASCII (punycode), or `portolan.invalid` when it has none (RFC 5322 §3.6.4: dot-atom on both
+/// sides, unique by the random part).
+pub fn new_message_id(from: &str, code: &str) -> String {
+    let domain = from
+        .rsplit_once('@')
+        .and_then(|(_, d)| idna::domain_to_ascii(d.trim()).ok())
+        .filter(|d| {
+            !d.is_empty()
+                && d.split('.').all(|l| {
+                    !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+        })
+        .unwrap_or_else(|| "portolan.invalid".to_owned());
+    let random: String = random_bytes::<8>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("<portolan.{code}.{random}@{}>", domain.to_ascii_lowercase())
 }
 
 impl SendPlan {
@@ -48,9 +107,13 @@ impl SendPlan {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_secs()).unwrap_or(0))
             .unwrap_or(0);
+        let test_code = new_test_code();
+        let message_id = new_message_id(&from, &test_code);
+        let subject = format!("{SUBJECT} {test_code}");
         let body = format!(
             "This is a test email sent by Portolan, the mail settings assistant, to check that\n\
              sending works.\n\n\
+             Test code: {test_code}\n\
              Server: {} port {} ({})\n\
              Sent: {}\n\n\
              If you received it, these settings work. You do not need to reply.\n",
@@ -62,15 +125,18 @@ impl SendPlan {
         let message = Message::builder()
             .from(from_box)
             .to(to_box)
-            .subject(SUBJECT)
-            .header(ContentType::TEXT_PLAIN)
+            .subject(subject.clone())
+            .message_id(Some(message_id.clone()))
             .date_now()
-            .body(body)
+            .singlepart(SinglePart::plain(body))
             .map_err(|e| bad(format!("The test message could not be built ({e}).")))?;
         Ok(Self {
             from,
             to,
             message: message.formatted(),
+            test_code,
+            message_id,
+            subject,
         })
     }
 
@@ -145,6 +211,41 @@ mod tests {
         let p = SendPlan::test_message(&settings(), None).unwrap();
         assert_eq!(p.to(), "a@example.com");
         let text = String::from_utf8(p.message).unwrap();
-        assert!(text.contains("Subject: Portolan test email"), "{text}");
+        assert!(text.contains(&format!("Subject: Portolan test {}\r\n", p.test_code)));
+        assert!(
+            text.contains(&format!("Message-ID: {}\r\n", p.message_id)),
+            "{text}"
+        );
+        assert!(text.contains("MIME-Version: 1.0\r\n"), "{text}");
+        assert!(
+            text.contains(&format!("Test code: {}", p.test_code)),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn codes_are_short_readable_and_different() {
+        let codes: std::collections::HashSet<String> = (0..50).map(|_| new_test_code()).collect();
+        assert!(codes.len() > 40, "{codes:?}");
+        for c in &codes {
+            assert_eq!(c.len(), CODE_LEN);
+            assert!(c.bytes().all(|b| CODE_ALPHABET.contains(&b)), "{c}");
+        }
+    }
+
+    #[test]
+    fn message_ids_use_the_sender_domain_in_ascii() {
+        let id = new_message_id("a@Example.COM", "4F7K");
+        assert!(id.starts_with("<portolan.4F7K."), "{id}");
+        assert!(id.ends_with("@example.com>"), "{id}");
+        assert_ne!(id, new_message_id("a@example.com", "4F7K"));
+        let id = new_message_id("a@bücher.example", "4F7K");
+        assert!(id.ends_with("@xn--bcher-kva.example>"), "{id}");
+        let id = new_message_id("no-domain", "4F7K");
+        assert!(id.ends_with("@portolan.invalid>"), "{id}");
+        // dot-atom on both sides: no spaces, one @, angle brackets only at the ends.
+        let inner = &id[1..id.len() - 1];
+        assert_eq!(inner.matches('@').count(), 1);
+        assert!(!inner.contains(['<', '>', ' ']));
     }
 }

@@ -13,7 +13,7 @@ use crate::session::{self, command, refused, CheckOptions, Session};
 use crate::settings::SmtpSettings;
 
 pub use crate::report::SentInfo;
-pub use message::{SendPlan, SUBJECT};
+pub use message::{new_message_id, new_test_code, SendPlan, CODE_LEN, SUBJECT};
 
 /// Checks `settings` and, when that works, sends the test email (to `to`, or to the sender).
 /// The report's `sent` holds the server's acceptance; its verdict says why it failed.
@@ -85,5 +85,9 @@ async fn transmit(
         to: plan.to.clone(),
         code: r.code,
         reply: r.one_line(),
+        test_code: plan.test_code.clone(),
+        subject: plan.subject.clone(),
+        message_id: plan.message_id.clone(),
+        ask: crate::report::ArrivalQuestion::new(&plan.to, &plan.subject),
     })
 }

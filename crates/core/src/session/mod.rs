@@ -174,9 +174,10 @@ where
             tls: rec.tls.as_ref(),
             server: rec.server.as_ref(),
             provider: opts.provider.as_ref(),
+            signed_in: rec.signed_in(),
         };
         match outcome {
-            Ok((signed_in, sent)) => (diagnose::success(&ctx, signed_in), sent),
+            Ok((signed_in, sent)) => (diagnose::success(&ctx, signed_in, sent.as_ref()), sent),
             Err(f) => (diagnose::diagnose(&f, &ctx), None),
         }
     };

@@ -43,7 +43,14 @@ pub(super) async fn resolve(
             Ok(a)
         }
         Err(f) => {
-            rec.fail(format!("No server called \"{host}\" was found"), None);
+            rec.fail(
+                if f == net::NetFailure::DnsTimeout {
+                    format!("No answer when looking up \"{host}\"")
+                } else {
+                    format!("No server called \"{host}\" was found")
+                },
+                None,
+            );
             Err(Failure::Net(f))
         }
     }

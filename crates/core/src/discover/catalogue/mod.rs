@@ -107,6 +107,10 @@ pub struct FactSource {
 pub struct PolicyNote {
     /// What sort of rule this is.
     pub kind: NoteKind,
+    /// The words shown before the text: "Before you type your password:" for a rule about
+    /// the password, "Good to know:" for information.
+    #[serde(default)]
+    pub lead: String,
     /// The rule in plain words, with what to do (and "Usually" or the date where they apply).
     pub text: String,
     /// The provider's https page where the user acts on it (e.g. makes an app password).
@@ -128,10 +132,27 @@ impl PolicyNote {
     pub fn new(kind: NoteKind, text: impl Into<String>) -> Self {
         Self {
             kind,
+            lead: kind.lead().to_owned(),
             text: text.into(),
             link: None,
             as_of: None,
             source: None,
+        }
+    }
+}
+
+impl NoteKind {
+    /// The words before a note of this kind: only rules about the password say "Before you
+    /// type your password".
+    pub fn lead(self) -> &'static str {
+        match self {
+            NoteKind::AppPassword
+            | NoteKind::OauthOnly
+            | NoteKind::AdminEnableSmtpAuth
+            | NoteKind::ApiKey
+            | NoteKind::EnableInSettings => "Before you type your password:",
+            NoteKind::Bridge => "Before you start:",
+            NoteKind::PaidPlan | NoteKind::Info => "Good to know:",
         }
     }
 }
@@ -313,6 +334,7 @@ impl Provider {
                 }
                 PolicyNote {
                     kind: n.kind,
+                    lead: n.kind.lead().to_owned(),
                     text,
                     link: n.link.clone(),
                     as_of: n.as_of.clone(),
@@ -907,6 +929,23 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_password_rules_say_before_you_type_your_password() {
+        assert_eq!(
+            PolicyNote::new(NoteKind::AppPassword, "x").lead,
+            "Before you type your password:"
+        );
+        assert_eq!(PolicyNote::new(NoteKind::Info, "x").lead, "Good to know:");
+        assert_eq!(
+            PolicyNote::new(NoteKind::PaidPlan, "x").lead,
+            "Good to know:"
+        );
+        assert_eq!(
+            PolicyNote::new(NoteKind::Bridge, "x").lead,
+            "Before you start:"
+        );
+    }
     use crate::discover::address;
 
     #[test]
