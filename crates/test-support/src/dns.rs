@@ -1,5 +1,5 @@
 //! A tiny authoritative DNS responder on loopback (UDP, answers encoded with hickory-proto),
-//! so discovery's look-ups (MX, SRV, A) are answered by the test through a configurable
+//! so discovery's look-ups (MX, SRV, A) and the delivery help's (TXT) are answered by the test through a configurable
 //! resolver. Exact (name, type) matches; NXDOMAIN for unknown names, NODATA for known names
 //! without that type; a name can also stay silent or answer SERVFAIL.
 
@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use hickory_proto::op::{Message, MessageType, ResponseCode};
-use hickory_proto::rr::rdata::{A, MX, SRV};
+use hickory_proto::rr::rdata::{A, MX, SRV, TXT};
 use hickory_proto::rr::{Name, RData, Record};
 use tokio::net::UdpSocket;
 
@@ -80,6 +80,17 @@ impl Zone {
         };
         if let DnsAnswer::Records(v) = e {
             v.push(RData::SRV(SRV::new(prio, weight, port, t)));
+        }
+        self
+    }
+    /// A TXT record (one string), e.g. an SPF or DMARC record.
+    pub fn txt(mut self, owner: &str, text: &str) -> Self {
+        let e = self
+            .0
+            .entry((owner.to_ascii_lowercase(), RecordType::TXT))
+            .or_insert(DnsAnswer::Records(vec![]));
+        if let DnsAnswer::Records(v) = e {
+            v.push(RData::TXT(TXT::new(vec![text.to_owned()])));
         }
         self
     }

@@ -201,15 +201,12 @@ impl<D: SpfDns> Eval<'_, D> {
             let mut redirect = None;
             for term in record.split_ascii_whitespace().skip(1) {
                 if let Some((name, value)) = modifier(term) {
-                    match name.to_ascii_lowercase().as_str() {
-                        "redirect" => {
-                            if redirect.is_some() {
-                                return Err(Stop::Perm("two redirect= modifiers".into()));
-                            }
-                            redirect = Some(self.expand(value, &domain)?);
+                    // exp= and unknown modifiers do not change the result (§6).
+                    if name.eq_ignore_ascii_case("redirect") {
+                        if redirect.is_some() {
+                            return Err(Stop::Perm("two redirect= modifiers".into()));
                         }
-                        // exp= and unknown modifiers do not change the result (§6).
-                        _ => {}
+                        redirect = Some(self.expand(value, &domain)?);
                     }
                     continue;
                 }
