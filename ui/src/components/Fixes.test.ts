@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "../App.svelte";
 import type { Fix, FixKind, Report, SmtpSettings, VerdictCode } from "../lib/bindings";
-import { mockApp, report, startWith } from "../test/fixtures";
+import { mockApp, report, sent, startWith } from "../test/fixtures";
 
 afterEach(() => {
   cleanup();
@@ -135,7 +135,7 @@ describe("the test email's fixes", () => {
       if (cmd === "check") return report(s, "ok");
       if (cmd === "send_test") {
         if (calls.filter((c) => c.cmd === "send_test").length === 1) return first(s);
-        return report(s, "ok", { sent: { to: s.from, code: 250, reply: "250 2.0.0 Ok: queued as 1" } });
+        return report(s, "ok", { sent: sent(s.from) });
       }
       return null;
     });

@@ -30,6 +30,7 @@ export const guide: PortGuide = {
       summary: "Plain, then encrypted.",
       use_when: "Your provider lists 587.",
       caveat: "Choosing SSL/TLS here fails.",
+      app_names: "WP Mail SMTP calls this \"TLS\".",
       standard: "RFC 6409",
       recommended_for_apps: true,
     },
@@ -267,4 +268,17 @@ export async function startWith(address: string): Promise<void> {
   });
   await fireEvent.click(screen.getByRole("button", { name: "Continue" }));
   await screen.findByLabelText("Server name");
+}
+
+/** The server's acceptance of a test email to `to`, as `send_test` reports it. */
+export function sent(to: string, reply = "250 2.0.0 Ok: queued as 1"): NonNullable<Report["sent"]> {
+  return {
+    to,
+    code: 250,
+    reply,
+    test_code: "4F7K",
+    subject: "Portolan test 4F7K",
+    message_id: "<portolan.4F7K.0011223344556677@example.com>",
+    ask: { question: "Did it arrive?", yes: "Yes, it arrived", no: "No, it did not arrive", arrived: "It arrives." },
+  };
 }
