@@ -9,12 +9,15 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # 1. Debian packages: Tauri/WebKitGTK build deps, the test display and WebDriver, the Secret
-#    Service keychain, the real mail servers the engine is tested against.
+#    Service keychain, the real mail servers the engine is tested against. gdbus, dbus-monitor,
+#    xmessage and xdotool: the keychain and window tests lock the keyring, watch the bus, and
+#    move the focus between windows.
 APT_PACKAGES=(
   build-essential pkg-config curl file ca-certificates
   libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb webkit2gtk-driver xauth
   dbus dbus-x11 gnome-keyring libsecret-tools xclip
+  libglib2.0-bin dbus-bin x11-utils xdotool
   postfix dovecot-core openssl swaks libnet-ssleay-perl hyperfine python3
   iproute2 nftables
   php-cli msmtp

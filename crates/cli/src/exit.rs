@@ -117,6 +117,8 @@ impl Exit {
             | C::KeychainPromptDismissed
             | C::KeychainAccessDenied
             | C::KeychainEntryNotFound
+            | C::KeychainInterrupted
+            | C::KeychainPasswordMissing
             | C::KeychainInvalidValue
             | C::KeychainFailed => Exit::Keyring,
             C::ProfilesNoConfigDir | C::ProfilesIo => Exit::ProfilesFile,

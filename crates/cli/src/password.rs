@@ -4,7 +4,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use portolan_core::error::{FaceError, PasswordSource, UserError};
-use portolan_core::profiles::Profile;
+use portolan_core::profiles::{Profile, ProfileError};
 use portolan_core::secrets::Keychain;
 use portolan_core::sensitive::Password;
 
@@ -53,8 +53,13 @@ pub fn for_profile(profile: &Profile, stdin: bool) -> Result<Option<Password>, U
     if !profile.password_saved {
         return read(Some(user), false);
     }
-    Ok(portolan_core::profiles::profile_password(
-        &Keychain::platform(),
-        profile,
-    )?)
+    match portolan_core::profiles::profile_password(&Keychain::platform(), profile) {
+        // The entry is gone from the keyring: ask for the password on a terminal rather than
+        // signing in without one.
+        Err(e @ ProfileError::PasswordMissing(_)) if std::io::stdin().is_terminal() => {
+            eprintln!("! {e}");
+            read(Some(user), false)
+        }
+        other => Ok(other?),
+    }
 }

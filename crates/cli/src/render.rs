@@ -403,7 +403,7 @@ pub fn discovery(d: &Discovery) -> String {
 // ---- profiles, export and import ----
 
 /// A profile as one line of `profiles list`.
-pub fn profile_line(p: &Profile) -> String {
+pub fn profile_line(p: &Profile, password_missing: bool) -> String {
     let s = &p.settings;
     format!(
         "{}  {}:{} {}{}{}  [{}]",
@@ -415,7 +415,9 @@ pub fn profile_line(p: &Profile) -> String {
             .as_deref()
             .map(|u| format!(", user {u}"))
             .unwrap_or_default(),
-        if p.password_saved {
+        if password_missing {
+            ", password not saved any more"
+        } else if p.password_saved {
             ", password in keyring"
         } else {
             ""
@@ -425,22 +427,25 @@ pub fn profile_line(p: &Profile) -> String {
 }
 
 /// `profiles list`.
-pub fn profile_list(profiles: &[Profile]) {
+pub fn profile_list(profiles: &[Profile], password_missing: &[String]) {
     if profiles.is_empty() {
         outln!("No saved profiles yet. Save one with: portolan profiles save NAME --host …");
     }
     for p in profiles {
-        outln!("{}", profile_line(p));
+        outln!("{}", profile_line(p, password_missing.contains(&p.id)));
     }
 }
 
 /// `profiles show`: the settings card, the id and whether a password is saved.
-pub fn profile_card(p: &Profile, card: &Exported) {
+pub fn profile_card(p: &Profile, card: &Exported, password_missing: bool) {
     out!("{}", card.text);
     outln!("Id: {}", p.id);
     outln!(
         "Password: {}",
-        if p.password_saved {
+        if password_missing {
+            "not saved any more (its entry is gone from the keyring; save the profile with its \
+             password again)"
+        } else if p.password_saved {
             "saved in the keyring"
         } else {
             "none saved"

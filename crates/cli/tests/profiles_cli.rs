@@ -490,3 +490,79 @@ fn check_and_send_with_a_saved_profile_use_its_keyring_password() {
     assert_eq!(out.status.code(), Some(2));
     c.ok(&["profiles", "delete", "Real"], None);
 }
+
+#[test]
+fn an_entry_removed_by_another_program_is_not_saved_any_more_and_asked_for() {
+    let home = in_session!();
+    let c = Config::new(&home, "removed-entry");
+    let id = save_website(&c);
+    let ok = Command::new("secret-tool")
+        .args(["clear", "service", "Portolan", "username", &id])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let list = c.ok(&["profiles", "list"], None);
+    assert!(list.contains("password not saved any more"), "{list}");
+    let show = c.ok(&["profiles", "show", "Website"], None);
+    assert!(show.contains("Password: not saved any more"), "{show}");
+    // Without a terminal to ask on, check stops with the sentence before connecting.
+    let out = c.run(&["check", "--profile", "Website"], None);
+    assert_ne!(out.status.code(), Some(0), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("The password of \"Website\" is not saved any more"),
+        "{err}"
+    );
+    assert!(!err.contains("sign"), "no sign-in was tried: {err}");
+    // Given on standard input, it is used.
+    let out = c.run(
+        &["export", "Website", "-f", "env", "--include-password"],
+        None,
+    );
+    assert_ne!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not saved any more"));
+    c.ok(&["profiles", "delete", "Website"], None);
+}
+
+#[test]
+fn without_a_keyring_nothing_falls_back_to_a_file() {
+    let home = in_session!();
+    let c = Config::new(&home, "no-fallback");
+    let out = c.run_env(
+        &[
+            "profiles",
+            "save",
+            "Website",
+            "--host",
+            "smtp.example.com",
+            "--user",
+            "me@example.com",
+            "--password-stdin",
+        ],
+        Some(&format!("{CANARY}\n")),
+        &[(
+            "DBUS_SESSION_BUS_ADDRESS",
+            &format!("unix:path={}/no-such-bus", home.display()),
+        )],
+    );
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never in a file"));
+    // No file anywhere in the config folder holds the password.
+    fn scan(dir: &Path) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                scan(&p);
+            } else {
+                let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+                assert!(
+                    !text.contains("Canary-p4ss"),
+                    "{} holds the password",
+                    p.display()
+                );
+            }
+        }
+    }
+    scan(&c.dir);
+}

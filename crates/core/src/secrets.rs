@@ -46,6 +46,13 @@ pub enum SecretError {
     /// No password is saved for this profile.
     #[error("No password is saved in the keyring for this profile.")]
     NotFound,
+    /// The keychain stopped answering in the middle of a request (closed, crashed or
+    /// restarted), so whether the request was carried out is not known.
+    #[error(
+        "The keyring stopped answering in the middle of the request (it was closed or \
+         restarted)."
+    )]
+    Interrupted,
     /// The value cannot be stored (empty, too long, not text).
     #[error("{0}")]
     Invalid(String),
@@ -77,6 +84,7 @@ impl SecretError {
             SecretError::PromptDismissed => ErrorCode::KeychainPromptDismissed,
             SecretError::AccessDenied => ErrorCode::KeychainAccessDenied,
             SecretError::NotFound => ErrorCode::KeychainEntryNotFound,
+            SecretError::Interrupted => ErrorCode::KeychainInterrupted,
             SecretError::Invalid(_) => ErrorCode::KeychainInvalidValue,
             SecretError::Failed(_) => ErrorCode::KeychainFailed,
         }
@@ -169,8 +177,51 @@ fn classify_secret_service(err: &secret_service::Error) -> SecretError {
         S::Prompt | S::PromptDisconnected => SecretError::PromptDismissed,
         S::NoResult => SecretError::AccessDenied,
         S::Zbus(z) if is_service_unknown(z) => SecretError::Unavailable,
+        S::Zbus(z) if is_interrupted(z) => SecretError::Interrupted,
+        S::ZbusFdo(f) if is_interrupted_fdo(f) => SecretError::Interrupted,
         other => SecretError::Failed(other.to_string()),
     }
+}
+
+/// Whether the keyring went away while a call was in flight (its connection closed before it
+/// answered), or a session or item it handed out no longer exists because it was restarted.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+fn is_interrupted(err: &zbus::Error) -> bool {
+    const NAMES: [&str; 5] = [
+        "org.freedesktop.DBus.Error.NoReply",
+        "org.freedesktop.DBus.Error.Disconnected",
+        "org.freedesktop.DBus.Error.UnknownObject",
+        "org.freedesktop.DBus.Error.UnknownMethod",
+        "org.freedesktop.Secret.Error.NoSession",
+    ];
+    match err {
+        zbus::Error::MethodError(name, _, _) => NAMES.contains(&name.as_str()),
+        zbus::Error::FDO(fdo) => is_interrupted_fdo(fdo),
+        _ => false,
+    }
+}
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+fn is_interrupted_fdo(err: &zbus::fdo::Error) -> bool {
+    matches!(
+        err,
+        zbus::fdo::Error::NoReply(_)
+            | zbus::fdo::Error::Disconnected(_)
+            | zbus::fdo::Error::UnknownObject(_)
+            | zbus::fdo::Error::UnknownMethod(_)
+    )
 }
 
 /// Whether there is no session bus, or D-Bus said that nobody owns (or can start) the Secret
@@ -285,7 +336,7 @@ impl Keychain {
     /// The entry of a profile. On Secret Service the item gets a label users recognise.
     fn entry(&self, profile_id: &str) -> Result<Entry, SecretError> {
         check_id(profile_id)?;
-        let store = self.store()?;
+        let store = self.store().map_err(|e| self.failed(e))?;
         if self.kind == StoreKind::Platform && cfg!(not(any(target_os = "macos", windows))) {
             let label = format!("Portolan SMTP password ({profile_id})");
             let mods = std::collections::HashMap::from([("label", label.as_str())]);
@@ -315,13 +366,44 @@ impl Keychain {
                  pasted the right thing."
             )));
         }
-        self.entry(profile_id)?.set_password(p)?;
-        Ok(())
+        let entry = self.entry(profile_id)?;
+        entry.set_password(p).map_err(|e| self.failed(e.into()))
     }
 
     /// The password of a profile; [`SecretError::NotFound`] when none is saved.
     pub fn get_password(&self, profile_id: &str) -> Result<Sensitive<String>, SecretError> {
-        Ok(Sensitive::new(self.entry(profile_id)?.get_password()?))
+        let entry = self.entry(profile_id)?;
+        match entry.get_password() {
+            Ok(p) => Ok(Sensitive::new(p)),
+            Err(e) => Err(self.failed(e.into())),
+        }
+    }
+
+    /// Whether an entry is saved for this profile, found by its attributes alone: its password
+    /// is not read and a locked keyring is not asked to unlock.
+    pub fn has_password(&self, profile_id: &str) -> Result<bool, SecretError> {
+        Ok(self
+            .has_passwords(&[profile_id])?
+            .first()
+            .copied()
+            .unwrap_or(false))
+    }
+
+    /// [`Keychain::has_password`] for several profiles, in their order, over one connection.
+    pub fn has_passwords(&self, profile_ids: &[&str]) -> Result<Vec<bool>, SecretError> {
+        for id in profile_ids {
+            check_id(id)?;
+        }
+        if profile_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        if self.kind == StoreKind::Mock {
+            return profile_ids
+                .iter()
+                .map(|id| Ok(self.find_password(id)?.is_some()))
+                .collect();
+        }
+        platform_has_entries(profile_ids).map_err(|e| self.failed(e))
     }
 
     /// The password of a profile, or `None` when none is saved.
@@ -341,7 +423,27 @@ impl Keychain {
         match self.entry(profile_id)?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring_core::Error::NoEntry) => Ok(false),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(self.failed(e.into())),
+        }
+    }
+
+    /// What a failed call reports. A failure that may mean the keyring went away drops the
+    /// platform connection, so the next call connects afresh (to a restarted keyring, say);
+    /// a dismissed prompt or refused access on a locked keyring is reported as locked.
+    fn failed(&self, e: SecretError) -> SecretError {
+        if self.kind != StoreKind::Platform
+            || matches!(e, SecretError::NotFound | SecretError::Invalid(_))
+        {
+            return e;
+        }
+        if let Ok(mut cached) = PLATFORM.lock() {
+            *cached = None;
+        }
+        match e {
+            SecretError::PromptDismissed | SecretError::AccessDenied if platform_locked() => {
+                SecretError::Locked
+            }
+            other => other,
         }
     }
 }
@@ -405,6 +507,84 @@ fn platform_store() -> Result<Arc<CredentialStore>, SecretError> {
             }
         })?;
     Ok(store)
+}
+
+/// The Secret Service's search by Portolan's attributes: finds locked and unlocked items alike
+/// without unlocking anything or reading a secret.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+fn platform_has_entries(profile_ids: &[&str]) -> Result<Vec<bool>, SecretError> {
+    use secret_service::blocking::SecretService;
+    use secret_service::EncryptionType;
+    let ss =
+        SecretService::connect(EncryptionType::Plain).map_err(
+            |e| match classify_secret_service(&e) {
+                SecretError::Failed(_) => SecretError::Unavailable,
+                other => other,
+            },
+        )?;
+    profile_ids
+        .iter()
+        .map(|id| {
+            let attrs = std::collections::HashMap::from([("service", SERVICE), ("username", *id)]);
+            let found = ss
+                .search_items(attrs)
+                .map_err(|e| classify_secret_service(&e))?;
+            Ok(!found.unlocked.is_empty() || !found.locked.is_empty())
+        })
+        .collect()
+}
+
+/// Whether the default collection (where Portolan's entries go) is locked; asking does not
+/// prompt. `false` when that cannot be told.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+fn platform_locked() -> bool {
+    use secret_service::blocking::SecretService;
+    use secret_service::EncryptionType;
+    let Ok(ss) = SecretService::connect(EncryptionType::Plain) else {
+        return false;
+    };
+    ss.get_default_collection()
+        .and_then(|c| c.is_locked())
+        .unwrap_or(false)
+}
+
+/// Elsewhere an entry is found by reading it (the platform may ask the user).
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+)))]
+fn platform_has_entries(profile_ids: &[&str]) -> Result<Vec<bool>, SecretError> {
+    let k = Keychain::platform();
+    profile_ids
+        .iter()
+        .map(|id| Ok(k.find_password(id)?.is_some()))
+        .collect()
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+)))]
+fn platform_locked() -> bool {
+    false
 }
 
 #[cfg(target_os = "macos")]

@@ -1,7 +1,7 @@
 // Generated from the Rust types of portolan-core by ts-rs. Do not edit by hand:
 // run `make bindings` after changing a type.
 
-export type ErrorCode = "keychain_unavailable" | "keychain_locked" | "keychain_prompt_dismissed" | "keychain_access_denied" | "keychain_entry_not_found" | "keychain_invalid_value" | "keychain_failed" | "profiles_no_config_dir" | "profiles_io" | "profile_not_found" | "profile_ambiguous" | "profile_invalid_name" | "profile_duplicate_name" | "profile_id_taken" | "profiles_too_many" | "invalid_settings" | "invalid_address" | "invalid_option" | "invalid_timeout" | "missing_from" | "password_unreadable" | "export_no_password" | "export_not_representable" | "import_invalid" | "import_unreadable" | "trust_store_unavailable" | "ca_file_invalid" | "catalogue_damaged" | "clipboard_failed" | "link_refused" | "browser_failed" | "internal";
+export type ErrorCode = "keychain_unavailable" | "keychain_locked" | "keychain_prompt_dismissed" | "keychain_access_denied" | "keychain_entry_not_found" | "keychain_interrupted" | "keychain_password_missing" | "keychain_invalid_value" | "keychain_failed" | "profiles_no_config_dir" | "profiles_io" | "profile_not_found" | "profile_ambiguous" | "profile_invalid_name" | "profile_duplicate_name" | "profile_id_taken" | "profiles_too_many" | "invalid_settings" | "invalid_address" | "invalid_option" | "invalid_timeout" | "missing_from" | "password_unreadable" | "export_no_password" | "export_not_representable" | "import_invalid" | "import_unreadable" | "trust_store_unavailable" | "ca_file_invalid" | "catalogue_damaged" | "clipboard_failed" | "link_refused" | "browser_failed" | "internal";
 
 export type UserError = { 
 /**
@@ -1064,13 +1064,23 @@ profiles: Array<Profile>,
 /**
  * Notices to show once (e.g. a damaged file was set aside).
  */
-notices: Array<ProfileNotice>, };
+notices: Array<ProfileNotice>, 
+/**
+ * The ids of profiles saved with a password whose keychain entry is gone (removed by
+ * another program): "password not saved any more".
+ */
+password_missing: Array<string>, };
 
 export type ListedProfile = { 
 /**
  * [`Profile::summary`].
  */
 summary: string, 
+/**
+ * Saved with a password whose keychain entry is gone (removed by another program):
+ * "password not saved any more".
+ */
+password_missing: boolean, 
 /**
  * Stable identifier (a UUID); also the keychain account name. Never changes on rename.
  */

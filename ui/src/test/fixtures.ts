@@ -193,7 +193,7 @@ export function profile(id: string, name: string, over: Partial<Profile> = {}): 
 /** A profile as the list shows it, with the engine's one-line summary. */
 export function listed(p: Profile): ListedProfile {
   const s = p.settings;
-  return { ...p, summary: `${s.from} through ${s.host}, port ${s.port}` };
+  return { ...p, summary: `${s.from} through ${s.host}, port ${s.port}`, password_missing: false };
 }
 
 export const formats: FormatGroupInfo[] = [

@@ -83,9 +83,10 @@ fn run_command(
 ) -> Result<(), UserError> {
     match cmd {
         Command::List => {
-            let list = store.list()?;
+            let list = profiles::list_profiles(store, keychain)?;
             out.notices(&list.notices);
-            out.show(&list.profiles, |p| render::profile_list(p))
+            let missing = list.password_missing.clone();
+            out.show(&list.profiles, |p| render::profile_list(p, &missing))
         }
         Command::Show { profile } => {
             let p = store.find(&profile)?;
@@ -99,7 +100,8 @@ fn run_command(
                 password: None,
             };
             let card = portolan_core::export::export(FormatId::Card, &input, false)?;
-            render::profile_card(&p, &card);
+            let missing = p.password_saved && keychain.has_password(&p.id) == Ok(false);
+            render::profile_card(&p, &card, missing);
             Ok(())
         }
         Command::Save(a) => save(a, store, keychain, out),

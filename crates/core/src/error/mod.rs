@@ -38,6 +38,11 @@ pub enum ErrorCode {
     KeychainAccessDenied,
     /// No password is saved for the profile.
     KeychainEntryNotFound,
+    /// The keychain stopped answering in the middle of a request (closed or restarted).
+    KeychainInterrupted,
+    /// A profile saved with a password whose keychain entry is gone (removed by another
+    /// program): "password not saved any more".
+    KeychainPasswordMissing,
     /// The keychain refused the value (empty, too long, not text).
     KeychainInvalidValue,
     /// Anything else the keychain reported.
@@ -117,6 +122,13 @@ impl ErrorCode {
                 "Open your keyring or password manager, unlock it, and try again."
             }
             C::KeychainEntryNotFound => "Type the password again and save the profile.",
+            C::KeychainInterrupted => {
+                "Make sure your keyring is running (logging out and back in starts it), then \
+                 try again."
+            }
+            C::KeychainPasswordMissing => {
+                "Type the password to go on, and save the profile again to keep it in the keyring."
+            }
             C::KeychainInvalidValue => "Check the password and try again.",
             C::KeychainFailed => {
                 "Try again. If it keeps happening, restart your keyring or log out and back in."

@@ -26,6 +26,8 @@ fn example(code: ErrorCode) -> UserError {
         C::KeychainPromptDismissed => SecretError::PromptDismissed.into(),
         C::KeychainAccessDenied => SecretError::AccessDenied.into(),
         C::KeychainEntryNotFound => SecretError::NotFound.into(),
+        C::KeychainInterrupted => SecretError::Interrupted.into(),
+        C::KeychainPasswordMissing => ProfileError::PasswordMissing("Work".into()).into(),
         C::KeychainInvalidValue => SecretError::Invalid("The password is empty.".into()).into(),
         C::KeychainFailed => ProfileError::Keychain {
             step: KeychainStep::Save,
@@ -163,6 +165,8 @@ fn every_code_is_its_snake_case_name_on_the_wire() {
             "keychain_prompt_dismissed",
             "keychain_access_denied",
             "keychain_entry_not_found",
+            "keychain_interrupted",
+            "keychain_password_missing",
             "keychain_invalid_value",
             "keychain_failed",
             "profiles_no_config_dir",

@@ -102,6 +102,23 @@ impl From<&Exported> for CopyOutcome {
     }
 }
 
+impl CopyOutcome {
+    /// The outcome of a password copy that the app marks for clipboard managers to skip and
+    /// clears after `seconds`: the message says so instead of asking the user to do it.
+    pub fn cleared_after(mut self, seconds: u64) -> Self {
+        if self.includes_password {
+            let label = info(self.format).label;
+            self.message = format!(
+                "Copied the {label} text to the clipboard, with the password. Paste it where \
+                 it is needed. Clipboard managers are asked not to keep it, and Portolan clears \
+                 it from the clipboard in {seconds} seconds unless you copy something else \
+                 first."
+            );
+        }
+        self
+    }
+}
+
 /// Why an export could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExportError {

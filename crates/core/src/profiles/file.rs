@@ -12,7 +12,30 @@ pub(super) fn io_err(action: &str, path: &Path, e: &std::io::Error) -> ProfileEr
     ProfileError::Io {
         action: action.to_owned(),
         path: path.display().to_string(),
-        reason: e.to_string(),
+        reason: plain_reason(e),
+    }
+}
+
+/// The operating system's reason in plain words for the failures a person can act on; the
+/// system's own text for the rest.
+fn plain_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::StorageFull => "the disk is full".to_owned(),
+        K::QuotaExceeded => "your disk quota is used up".to_owned(),
+        K::ReadOnlyFilesystem => "the folder is read-only".to_owned(),
+        K::PermissionDenied => "you do not have permission to write there".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// A failure to write the profiles file: named by the file itself (not its temporary twin),
+/// saying that the file as it was is untouched.
+fn write_err(path: &Path, e: &std::io::Error) -> ProfileError {
+    ProfileError::Io {
+        action: "save your profiles to".to_owned(),
+        path: path.display().to_string(),
+        reason: format!("{}. Your saved profiles are unchanged", plain_reason(e)),
     }
 }
 
@@ -24,6 +47,35 @@ pub(super) struct Lock {
 }
 
 impl Lock {
+    /// The lock for reading: as [`Lock::acquire`], but `None` when the folder cannot be
+    /// written (a read-only folder is still read; nobody can be writing it either).
+    pub(super) fn acquire_for_read(
+        dir: &Path,
+        lock_name: &str,
+    ) -> Result<Option<Self>, ProfileError> {
+        let path = dir.join(lock_name);
+        let file = match OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+        {
+            Ok(f) => f,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                return Ok(None)
+            }
+            Err(e) => return Err(io_err("open", &path, &e)),
+        };
+        file.lock().map_err(|e| io_err("lock", &path, &e))?;
+        Ok(Some(Self { file }))
+    }
+
     /// Blocks until the lock is ours. Creates the folder and the lock file if needed.
     pub(super) fn acquire(dir: &Path, lock_name: &str) -> Result<Self, ProfileError> {
         std::fs::create_dir_all(dir).map_err(|e| io_err("create the folder", dir, &e))?;
@@ -34,7 +86,7 @@ impl Lock {
             .read(true)
             .write(true)
             .open(&path)
-            .map_err(|e| io_err("open", &path, &e))?;
+            .map_err(|e| lock_err(dir, &e))?;
         file.lock().map_err(|e| io_err("lock", &path, &e))?;
         Ok(Self { file })
     }
@@ -44,6 +96,15 @@ impl Drop for Lock {
     fn drop(&mut self) {
         // Closing the file releases the lock anyway; unlocking first is just prompt.
         let _ = self.file.unlock();
+    }
+}
+
+/// The lock file cannot be made: the folder cannot be written, so no profile can be saved.
+fn lock_err(dir: &Path, e: &std::io::Error) -> ProfileError {
+    ProfileError::Io {
+        action: "save your profiles in".to_owned(),
+        path: dir.display().to_string(),
+        reason: format!("{}. Your saved profiles are unchanged", plain_reason(e)),
     }
 }
 
@@ -85,18 +146,16 @@ pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProfileError
     std::fs::create_dir_all(dir).map_err(|e| io_err("create the folder", dir, &e))?;
     remove_stale_temps(dir);
     // tempfile creates the file with owner-only permissions on Unix.
+    // On any failure below the temporary file is removed when `tmp` is dropped, and the
+    // previous file is untouched: only the rename replaces it.
     let mut tmp = tempfile::Builder::new()
         .prefix(".profiles-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| io_err("create a temporary file in", dir, &e))?;
-    tmp.write_all(bytes)
-        .map_err(|e| io_err("write", tmp.path(), &e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| io_err("save to disk", tmp.path(), &e))?;
-    tmp.persist(path)
-        .map_err(|e| io_err("replace", path, &e.error))?;
+        .map_err(|e| write_err(path, &e))?;
+    tmp.write_all(bytes).map_err(|e| write_err(path, &e))?;
+    tmp.as_file().sync_all().map_err(|e| write_err(path, &e))?;
+    tmp.persist(path).map_err(|e| write_err(path, &e.error))?;
     sync_dir(dir)
 }
 

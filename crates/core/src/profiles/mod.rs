@@ -19,8 +19,8 @@ use crate::secrets::SecretError;
 use crate::settings::{FieldError, SmtpSettings};
 
 pub use ops::{
-    delete_profile, duplicate_profile, import_profile, profile_password, run_blocking,
-    save_profile, DeleteOutcome, SaveRequest,
+    delete_profile, duplicate_profile, import_profile, list_profiles, profile_password,
+    run_blocking, save_profile, DeleteOutcome, SaveRequest,
 };
 pub use store::{ProfileStore, APP_IDENTIFIER, FILE_NAME, MAX_FILE_LEN, SCHEMA_VERSION};
 
@@ -89,6 +89,9 @@ pub struct ListedProfile {
     pub profile: Profile,
     /// [`Profile::summary`].
     pub summary: String,
+    /// Saved with a password whose keychain entry is gone (removed by another program):
+    /// "password not saved any more".
+    pub password_missing: bool,
 }
 
 /// The saved profiles as the app lists them, with the notices to show once.
@@ -106,9 +109,18 @@ impl From<ProfileList> for ProfileListing {
             profiles: list
                 .profiles
                 .into_iter()
-                .map(|profile| ListedProfile {
-                    summary: profile.summary(),
-                    profile,
+                .map(|profile| {
+                    let password_missing = list.password_missing.contains(&profile.id);
+                    let mut summary = profile.summary();
+                    if password_missing {
+                        summary = summary
+                            .replace("password in the keychain", "password not saved any more");
+                    }
+                    ListedProfile {
+                        summary,
+                        password_missing,
+                        profile,
+                    }
                 })
                 .collect(),
             notices: list.notices,
@@ -134,6 +146,10 @@ pub struct ProfileList {
     pub profiles: Vec<Profile>,
     /// Notices to show once (e.g. a damaged file was set aside).
     pub notices: Vec<ProfileNotice>,
+    /// The ids of profiles saved with a password whose keychain entry is gone (removed by
+    /// another program): "password not saved any more".
+    #[serde(default)]
+    pub password_missing: Vec<String>,
 }
 
 /// Why a profile operation failed.
@@ -186,6 +202,13 @@ pub enum ProfileError {
         /// What the keychain said.
         source: SecretError,
     },
+    /// The profile was saved with a password whose keychain entry is gone (another program
+    /// removed it): "password not saved any more".
+    #[error(
+        "The password of \"{0}\" is not saved any more: its entry is gone from the keyring \
+         (another program may have removed it)."
+    )]
+    PasswordMissing(String),
     /// The file to import is not a usable Portolan profile.
     #[error("{0}")]
     Import(#[from] ImportError),
@@ -248,6 +271,7 @@ impl ProfileError {
             ProfileError::InvalidSettings(_) => ErrorCode::InvalidSettings,
             ProfileError::TooMany => ErrorCode::ProfilesTooMany,
             ProfileError::Keychain { source, .. } => source.code(),
+            ProfileError::PasswordMissing(_) => ErrorCode::KeychainPasswordMissing,
             ProfileError::Import(e) => e.code(),
             ProfileError::Interrupted => ErrorCode::Internal,
         }
@@ -335,12 +359,24 @@ mod tests {
         let listing = ProfileListing::from(ProfileList {
             profiles: vec![profile.clone()],
             notices: vec![],
+            password_missing: vec![],
         });
         assert_eq!(
             listing.profiles[0].summary,
             "a@example.com through smtp.example.com, port 587 (Upgrade with STARTTLS), \
              password in the keychain"
         );
+        assert!(!listing.profiles[0].password_missing);
+        // Its keychain entry removed by another program.
+        let listing = ProfileListing::from(ProfileList {
+            profiles: vec![profile.clone()],
+            notices: vec![],
+            password_missing: vec!["p-1".into()],
+        });
+        assert!(listing.profiles[0].password_missing);
+        assert!(listing.profiles[0]
+            .summary
+            .ends_with("password not saved any more"));
         let json = serde_json::to_value(&listing.profiles[0]).unwrap();
         assert_eq!(json["id"], "p-1", "the profile's fields stay at the top");
     }

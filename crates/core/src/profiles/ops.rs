@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{new_id, validate_name, KeychainStep, Profile, ProfileError, ProfileStore};
+use super::{
+    new_id, validate_name, KeychainStep, Profile, ProfileError, ProfileList, ProfileStore,
+};
 use crate::secrets::{Keychain, SecretError};
 use crate::sensitive::Sensitive;
 use crate::settings::SmtpSettings;
@@ -64,14 +66,30 @@ pub fn save_profile(
             created
         }
         Some(id) => {
-            store.get(&id)?;
+            let before = store.get(&id)?;
+            // The password being replaced, to put back if the file cannot be written: the
+            // entry and the profile then stay as they were.
+            let previous = match &req.password {
+                Some(_) if before.password_saved => keychain
+                    .find_password(&id)
+                    .map_err(|e| not_saved(&name, e))?,
+                _ => None,
+            };
             if let Some(pw) = &req.password {
                 keychain
                     .set_password(&id, pw)
                     .map_err(|e| not_saved(&name, e))?;
             }
             let saved = req.password.as_ref().map(|_| true);
-            store.update(&id, Some(&name), Some(req.settings), saved)
+            let updated = store.update(&id, Some(&name), Some(req.settings), saved);
+            if updated.is_err() && req.password.is_some() {
+                // Best effort, as for a new profile: the file error is what the user needs.
+                let _ = match &previous {
+                    Some(old) => keychain.set_password(&id, old),
+                    None => keychain.delete_password(&id).map(|_| ()),
+                };
+            }
+            updated
         }
     }
 }
@@ -93,20 +111,35 @@ pub fn delete_profile(
     id: &str,
 ) -> Result<DeleteOutcome, ProfileError> {
     let profile = store.get(id)?;
+    let not_deleted = |e: SecretError| ProfileError::Keychain {
+        step: KeychainStep::Delete,
+        name: profile.name.clone(),
+        source: e,
+    };
+    // The password, to put back if the file cannot be written afterwards (a full disk, a
+    // read-only folder): the profile then stays with its entry, as before.
+    let previous = if profile.password_saved {
+        keychain.find_password(id).map_err(not_deleted)?
+    } else {
+        None
+    };
     let password_removed = match keychain.delete_password(id) {
         Ok(removed) => removed,
         Err(SecretError::Unavailable) if !profile.password_saved => false,
+        Err(e) => return Err(not_deleted(e)),
+    };
+    let removed = match store.remove(id) {
+        Ok(p) => p,
         Err(e) => {
-            return Err(ProfileError::Keychain {
-                step: KeychainStep::Delete,
-                name: profile.name,
-                source: e,
-            })
+            if let Some(pw) = &previous {
+                // Best effort: the file error is what the user needs to see.
+                let _ = keychain.set_password(id, pw);
+            }
+            return Err(e);
         }
     };
-    let profile = store.remove(id)?;
     Ok(DeleteOutcome {
-        profile,
+        profile: removed,
         password_removed,
     })
 }
@@ -140,18 +173,50 @@ pub fn duplicate_profile(
     Ok(copy)
 }
 
-/// The saved password of a profile, or `None` when it has none.
+/// The saved password of a profile, or `None` when it never had one. A profile whose entry
+/// has gone from the keychain (removed by another program) is an error that asks for the
+/// password, rather than a sign-in attempt without one.
 pub fn profile_password(
     keychain: &Keychain,
     profile: &Profile,
 ) -> Result<Option<Sensitive<String>>, ProfileError> {
-    keychain
-        .find_password(&profile.id)
-        .map_err(|e| ProfileError::Keychain {
+    if !profile.password_saved {
+        return Ok(None);
+    }
+    match keychain.find_password(&profile.id) {
+        Ok(Some(p)) => Ok(Some(p)),
+        Ok(None) => Err(ProfileError::PasswordMissing(profile.name.clone())),
+        Err(e) => Err(ProfileError::Keychain {
             step: KeychainStep::Read,
             name: profile.name.clone(),
             source: e,
-        })
+        }),
+    }
+}
+
+/// Every saved profile with its notices, and which of them lost their keychain entry. The
+/// entries are looked up by their attributes only: no password is read and a locked keyring
+/// is not asked to unlock. When the keychain cannot be asked, none is marked missing.
+pub fn list_profiles(
+    store: &ProfileStore,
+    keychain: &Keychain,
+) -> Result<ProfileList, ProfileError> {
+    let mut list = store.list()?;
+    let ids: Vec<&str> = list
+        .profiles
+        .iter()
+        .filter(|p| p.password_saved)
+        .map(|p| p.id.as_str())
+        .collect();
+    if let Ok(found) = keychain.has_passwords(&ids) {
+        list.password_missing = ids
+            .iter()
+            .zip(found)
+            .filter(|(_, has)| !has)
+            .map(|(id, _)| (*id).to_owned())
+            .collect();
+    }
+    Ok(list)
 }
 
 /// Runs blocking file and keychain work off the async runtime. A panic inside is reported

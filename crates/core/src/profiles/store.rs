@@ -82,6 +82,7 @@ impl ProfileStore {
         Ok(ProfileList {
             profiles,
             notices: self.take_notices(),
+            password_missing: Vec::new(),
         })
     }
 
@@ -243,7 +244,7 @@ impl ProfileStore {
         if !self.dir.exists() {
             return Ok(Vec::new());
         }
-        let _lock = Lock::acquire(&self.dir, LOCK_NAME)?;
+        let _lock = Lock::acquire_for_read(&self.dir, LOCK_NAME)?;
         self.load_locked()
     }
 
