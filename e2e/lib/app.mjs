@@ -1,6 +1,6 @@
 // Starts the real Portolan binary through tauri-driver (which drives WebKitWebDriver) and
 // hands back a WebdriverIO browser. Expects DISPLAY to point at a running X server (Xvfb).
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import net from "node:net";
@@ -63,9 +63,41 @@ function descendants(pid) {
   return out;
 }
 
+/** Whether a process of the app binary is still running (pgrep exits 1 when none is). */
+function appRunning() {
+  try {
+    execFileSync("pgrep", ["-f", APP], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until the previous test's app has exited. The app is single-instance: a launch while
+ * the last one is still closing would only focus that one and exit, and the new session would
+ * wait for a window that never comes.
+ */
+async function previousAppGone(ms) {
+  const end = Date.now() + ms;
+  while (appRunning()) {
+    if (Date.now() > end) {
+      try {
+        execFileSync("pkill", ["-KILL", "-f", APP], { stdio: "ignore" });
+      } catch {
+        // Gone in the meantime.
+      }
+      await sleep(200);
+      return;
+    }
+    await sleep(100);
+  }
+}
+
 /** Launches the app; returns { browser, stop }. */
 export async function launch() {
   if (!APP) throw new Error("PORTOLAN_APP must name the built app binary");
+  await previousAppGone(10000);
   const port = await freePort();
   const nativePort = await freePort();
   const driver = spawn(DRIVER, ["--port", String(port), "--native-port", String(nativePort)], {
@@ -104,6 +136,7 @@ export async function launch() {
           // Already ended.
         }
       }
+      await previousAppGone(10000);
     }
   };
   return { browser, stop };

@@ -23,13 +23,13 @@ use portolan_core::requests::{
     ProfileDuplicateArgs, ProfileRenameArgs, ProfileSaveArgs, ReportArgs, SendTestArgs,
 };
 use portolan_core::secrets::Keychain;
-use portolan_core::sensitive::Password;
+use portolan_core::sensitive::{Password, Sensitive};
 use portolan_core::tls::Trust;
 use portolan_core::words::Phrases;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri::State;
 
+use crate::clipboard::Clipboard;
 use crate::running::Running;
 
 /// Forwards engine events to the window; a closed window just stops listening.
@@ -119,6 +119,7 @@ pub async fn check(
         profile_id,
         request_id,
     } = args;
+    let settings = settings.parse()?;
     let password = saved.password_for(password, profile_id).await?;
     let ticket = running.start(&request_id);
     let opts = CheckOptions {
@@ -152,6 +153,7 @@ pub async fn send_test(
         to,
         request_id,
     } = args;
+    let settings = settings.parse()?;
     let password = saved.password_for(password, profile_id).await?;
     let ticket = running.start(&request_id);
     let opts = CheckOptions {
@@ -211,6 +213,7 @@ pub fn cancel(args: CancelArgs, running: State<'_, Running>) -> bool {
 
 /// Where saved profiles and their passwords live: the profiles file in the app's config folder
 /// (`app_config_dir`) and the OS keychain.
+#[derive(Debug)]
 pub struct Saved {
     store: Arc<ProfileStore>,
     keychain: Keychain,
@@ -262,7 +265,11 @@ impl Saved {
 #[tauri::command]
 pub async fn profiles_list(saved: State<'_, Saved>) -> Result<ProfileListing, UserError> {
     saved
-        .blocking(|store, _| Ok(ProfileListing::from(store.list()?)))
+        .blocking(|store, keychain| {
+            Ok(ProfileListing::from(
+                portolan_core::profiles::list_profiles(store, keychain)?,
+            ))
+        })
         .await
 }
 
@@ -276,7 +283,7 @@ pub async fn profile_save(
     let req = SaveRequest {
         id: args.id.filter(|i| !i.is_empty()),
         name: args.name,
-        settings: args.settings,
+        settings: args.settings.parse()?,
         password: password(args.password),
     };
     saved
@@ -350,7 +357,7 @@ pub fn export_preview(args: ExportPreviewArgs) -> Result<Exported, UserError> {
     let input = ExportInput {
         name: non_empty(args.name),
         profile_id: non_empty(args.profile_id),
-        settings: args.settings,
+        settings: args.settings.parse()?,
         password: None,
     };
     Ok(portolan_core::export::export(args.format, &input, false)?)
@@ -362,7 +369,7 @@ pub fn export_preview(args: ExportPreviewArgs) -> Result<Exported, UserError> {
 #[tauri::command]
 pub async fn export_copy(
     args: ExportCopyArgs,
-    app: AppHandle,
+    clipboard: State<'_, Clipboard>,
     saved: State<'_, Saved>,
 ) -> Result<CopyOutcome, UserError> {
     let ExportCopyArgs {
@@ -373,6 +380,7 @@ pub async fn export_copy(
         include_password,
         password,
     } = args;
+    let settings = settings.parse()?;
     let profile_id = non_empty(profile_id);
     let password = if include_password {
         saved.password_for(password, profile_id.clone()).await?
@@ -386,8 +394,16 @@ pub async fn export_copy(
         password,
     };
     let exported = portolan_core::export::export(format, &input, include_password)?;
-    copy_to_clipboard(&app, exported.text.clone())?;
-    Ok(CopyOutcome::from(&exported))
+    let outcome = CopyOutcome::from(&exported);
+    if exported.includes_password {
+        // Marked for clipboard managers to skip, and cleared after a while if still there.
+        let after = Clipboard::clear_after();
+        clipboard.copy_secret(Sensitive::new(exported.text), after)?;
+        Ok(outcome.cleared_after(after.as_secs()))
+    } else {
+        clipboard.copy_plain(&exported.text)?;
+        Ok(outcome)
+    }
 }
 
 /// The phrases the screens show around the engine's answers (one place for every sentence).
@@ -404,8 +420,8 @@ pub fn report_details(args: ReportArgs) -> Vec<Detail> {
 
 /// Copies the plain-text support report of a check (sign-in details already removed).
 #[tauri::command]
-pub fn copy_report(args: ReportArgs, app: AppHandle) -> Result<(), UserError> {
-    copy_to_clipboard(&app, portolan_core::report::support_text(&args.report))
+pub fn copy_report(args: ReportArgs, clipboard: State<'_, Clipboard>) -> Result<(), UserError> {
+    clipboard.copy_plain(&portolan_core::report::support_text(&args.report))
 }
 
 /// Opens a provider's page in the system browser: only an https page the built-in catalogue
@@ -424,14 +440,8 @@ pub fn open_page(args: OpenPageArgs) -> Result<(), UserError> {
 
 /// Puts a fix's prepared text (the request for the IT admin) on the clipboard.
 #[tauri::command]
-pub fn copy_text(args: CopyTextArgs, app: AppHandle) -> Result<(), UserError> {
-    copy_to_clipboard(&app, args.text)
-}
-
-fn copy_to_clipboard(app: &AppHandle, text: String) -> Result<(), UserError> {
-    app.clipboard()
-        .write_text(text)
-        .map_err(|e| FaceError::Clipboard(e.to_string()).into())
+pub fn copy_text(args: CopyTextArgs, clipboard: State<'_, Clipboard>) -> Result<(), UserError> {
+    clipboard.copy_plain(&args.text)
 }
 
 #[cfg(test)]

@@ -138,6 +138,30 @@ fn capability_grants_only_listed_permissions() {
     );
 }
 
+/// Every Tauri plugin the app uses. Adding one is a reviewed change to this list.
+const ALLOWED_PLUGINS: &[&str] = &[
+    // A second launch focuses the running window (D-Bus on Linux, a named mutex/IPC on the
+    // others). No command, so no permission: the window cannot call it.
+    "tauri-plugin-single-instance",
+];
+
+#[test]
+fn only_reviewed_plugins_and_none_reachable_from_the_window() {
+    let manifest = read("Cargo.toml");
+    let used: BTreeSet<String> = manifest
+        .lines()
+        .filter_map(|l| l.trim().split(['.', ' ', '=']).next())
+        .filter(|name| name.starts_with("tauri-plugin-"))
+        .map(str::to_owned)
+        .collect();
+    let allowed: BTreeSet<String> = ALLOWED_PLUGINS.iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(used, allowed, "plugins differ from the reviewed list");
+    // No plugin permission at all in the window's capability ("name:allow-…").
+    let cap = read("capabilities/main.json");
+    assert!(!cap.contains("single-instance:"), "{cap}");
+    assert!(!cap.contains("clipboard-manager:"), "{cap}");
+}
+
 #[test]
 fn no_plugin_with_file_shell_or_network_reach() {
     let manifest = read("Cargo.toml");

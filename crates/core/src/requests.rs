@@ -3,7 +3,9 @@
 //! a compile error (and an unknown field is refused at run time too).
 //!
 //! Passwords arrive as [`Password`]: redacted in `Debug`, wiped on drop, never serialised. An
-//! empty password means "none typed".
+//! empty password means "none typed". Settings arrive as [`WindowSettings`] (typed as
+//! `SmtpSettings`), read field by field by the command, so a bad value gets Portolan's own
+//! sentence rather than a deserialisation error.
 
 use serde::Deserialize;
 use ts_rs::TS;
@@ -11,7 +13,7 @@ use ts_rs::TS;
 use crate::check::Report;
 use crate::export::FormatId;
 use crate::sensitive::Password;
-use crate::settings::SmtpSettings;
+use crate::settings::{SmtpSettings, WindowSettings};
 
 /// `discover`: propose settings for an address.
 #[derive(Debug, Deserialize, TS)]
@@ -34,7 +36,8 @@ pub struct AddressArgs {
 #[serde(deny_unknown_fields)]
 pub struct CheckArgs {
     /// The settings to check.
-    pub settings: SmtpSettings,
+    #[ts(as = "SmtpSettings")]
+    pub settings: WindowSettings,
     /// The password typed in the window; null (or empty) to use the saved profile's, if any.
     #[ts(as = "Option<String>")]
     pub password: Option<Password>,
@@ -49,7 +52,8 @@ pub struct CheckArgs {
 #[serde(deny_unknown_fields)]
 pub struct SendTestArgs {
     /// The settings to send with.
-    pub settings: SmtpSettings,
+    #[ts(as = "SmtpSettings")]
+    pub settings: WindowSettings,
     /// As for `check`.
     #[ts(as = "Option<String>")]
     pub password: Option<Password>,
@@ -117,7 +121,8 @@ pub struct ProfileSaveArgs {
     /// Its name.
     pub name: String,
     /// Its settings.
-    pub settings: SmtpSettings,
+    #[ts(as = "SmtpSettings")]
+    pub settings: WindowSettings,
     /// A password for the keychain; null leaves the keychain as it is.
     #[ts(as = "Option<String>")]
     pub password: Option<Password>,
@@ -170,7 +175,8 @@ pub struct ExportPreviewArgs {
     /// The saved profile's id, when there is one.
     pub profile_id: Option<String>,
     /// The settings to export.
-    pub settings: SmtpSettings,
+    #[ts(as = "SmtpSettings")]
+    pub settings: WindowSettings,
 }
 
 /// `export_copy`: write one export to the clipboard.
@@ -184,7 +190,8 @@ pub struct ExportCopyArgs {
     /// The saved profile's id, whose keychain entry may be used.
     pub profile_id: Option<String>,
     /// The settings to export.
-    pub settings: SmtpSettings,
+    #[ts(as = "SmtpSettings")]
+    pub settings: WindowSettings,
     /// Write the password into this one copy.
     pub include_password: bool,
     /// The password typed in the window; null to use the saved profile's.

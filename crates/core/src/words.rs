@@ -123,7 +123,8 @@ pub fn phrases() -> Phrases {
         ),
         export_password_warning: s(
             "The password will be in the clipboard as plain text, where other programs can \
-             read it. Paste it only where it is needed, and only for this one copy.",
+             read it. Paste it only where it is needed, and only for this one copy: Portolan \
+             clears it from the clipboard after 30 seconds.",
         ),
         probe_next: s("What you can do next"),
         trust_question: s("Trust this certificate?"),

@@ -201,7 +201,9 @@ describe("the export step", () => {
     const include = screen.getByLabelText("Include the password in this copy") as HTMLInputElement;
     await waitFor(() => expect(include.disabled).toBe(false));
     await fireEvent.click(include);
-    expect((await screen.findByText(/will be in the clipboard as plain text/)).getAttribute("role")).toBe("alert");
+    const warning = await screen.findByText(/will be in the clipboard as plain text/);
+    expect(warning.getAttribute("role")).toBe("alert");
+    expect(warning.textContent).toMatch(/clears it from the\s+clipboard after 30 seconds/);
     await fireEvent.click(screen.getByRole("button", { name: "Copy" }));
     expect((await screen.findByTestId("copied")).textContent).toMatch(/with the password/);
     expect(screen.getByText("Clear the clipboard after pasting.")).toBeTruthy();

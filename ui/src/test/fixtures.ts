@@ -66,7 +66,8 @@ export const phrases: Phrases = {
   export_no_signin: "No sign-in, no password.",
   export_no_password: "No password known here.",
   export_password_left_out: "Left out unless ticked.",
-  export_password_warning: "The password will be in the clipboard as plain text.",
+  export_password_warning:
+    "The password will be in the clipboard as plain text. Portolan clears it from the clipboard after 30 seconds.",
   probe_next: "What next",
   trust_question: "Trust it?",
   trust_explain: "Only for {host} port {port}.",
