@@ -557,3 +557,40 @@ async fn a_server_that_leaves_out_its_intermediate_is_told_apart() {
         .unwrap();
     assert_eq!(r.verdict.code, C::CertUntrusted, "{:#?}", r.verdict);
 }
+
+/// Outlook.com personal accounts: before the password is typed (the settings step shows a
+/// proposal's notes), the proposal says passwords no longer work for other apps, since when,
+/// and what the options are.
+#[tokio::test]
+async fn outlook_com_addresses_get_the_notice_before_the_password_step() {
+    use portolan_core::discover::catalogue::NoteKind;
+    use portolan_core::discover::{discover, DiscoverOptions};
+    let opts = DiscoverOptions {
+        offline: true,
+        ..DiscoverOptions::default()
+    };
+    for typed in [
+        "ann@outlook.com",
+        "ann@hotmail.com",
+        "ann@hotmail.de",
+        "ann@live.com",
+        "ann@live.fr",
+        "ann@msn.com",
+    ] {
+        let d = discover(typed, &opts, &()).await.unwrap();
+        let first = d.candidates.first().unwrap_or_else(|| panic!("{typed}"));
+        assert_eq!(first.provider_id.as_deref(), Some("outlook-com"), "{typed}");
+        let note = first
+            .notes
+            .iter()
+            .find(|n| n.kind == NoteKind::OauthOnly)
+            .unwrap_or_else(|| panic!("{typed}: {:#?}", first.notes));
+        for words in [
+            "16 September 2024",
+            "Sign in with Microsoft",
+            "another provider",
+        ] {
+            assert!(note.text.contains(words), "{typed}: {}", note.text);
+        }
+    }
+}
