@@ -109,6 +109,34 @@ impl Drop for Blackhole {
 #[tokio::test]
 async fn dropped_syn_is_connect_timeout_and_probe_says_blocked() {
     let Some(_ns) = Blackhole::up() else { return };
+    // A name whose first address drops SYNs (as an unreachable IPv6 route does) is reached on
+    // its next address within about the attempt delay, not after the first one's share.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            use tokio::io::AsyncWriteExt;
+            let _ = tcp.write_all(b"220 second.test ESMTP\r\n").await;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    });
+    let began = Instant::now();
+    let (_, addr) = portolan_core::net::connect(
+        &[
+            format!("{NS_IP}:{port}").parse().unwrap(),
+            format!("127.0.0.1:{port}").parse().unwrap(),
+        ],
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    assert_eq!(addr.ip().to_string(), "127.0.0.1");
+    assert!(
+        began.elapsed() < Duration::from_millis(800),
+        "{:?}",
+        began.elapsed()
+    );
+
     let s = SmtpSettings {
         host: NS_IP.into(),
         port: 587,
