@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "report_details",
     "open_page",
     "copy_text",
+    "sending_services",
 ];
 
 fn main() {

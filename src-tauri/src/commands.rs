@@ -86,6 +86,12 @@ pub fn port_guide() -> PortGuide {
     portolan_core::ports::guide()
 }
 
+/// The sending services of the built-in list ("I send through a service"), in the core's words.
+#[tauri::command]
+pub fn sending_services() -> Vec<portolan_core::discover::catalogue::SendingService> {
+    portolan_core::discover::catalogue::sending_service_views()
+}
+
 /// Proposes settings for `address`: the provider list, the domain's published settings, DNS,
 /// then common names confirmed by a probe. Only the domain leaves the computer.
 #[tauri::command]
@@ -447,6 +453,21 @@ pub fn copy_text(args: CopyTextArgs, clipboard: State<'_, Clipboard>) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_sending_service_key_page_may_be_opened() {
+        let list = sending_services();
+        assert!(list.len() >= 25, "{}", list.len());
+        for s in list {
+            if let Some(link) = &s.key_link {
+                assert!(
+                    portolan_core::discover::catalogue::checked_link(link).is_ok(),
+                    "{}: {link}",
+                    s.id
+                );
+            }
+        }
+    }
 
     #[test]
     fn open_page_opens_nothing_but_the_catalogues_https_pages() {

@@ -46,6 +46,7 @@ pub fn run() {
             commands::report_details,
             commands::open_page,
             commands::copy_text,
+            commands::sending_services,
         ])
         .build(tauri::generate_context!())
         .map(|app| {

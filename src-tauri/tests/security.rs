@@ -30,6 +30,7 @@ const ALLOWED_PERMISSIONS: &[&str] = &[
     "allow-report-details",
     "allow-open-page",
     "allow-copy-text",
+    "allow-sending-services",
 ];
 
 fn read(rel: &str) -> String {

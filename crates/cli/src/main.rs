@@ -47,6 +47,8 @@ enum Command {
     Probe(cmd::probe::Args),
     /// Check, then send a test email (to your own address by default).
     Send(cmd::send::Args),
+    /// List the sending services (SendGrid, Amazon SES, …), or show one's settings.
+    Services(cmd::services::Args),
     /// Save, list, show, rename, duplicate and delete profiles (passwords in the keyring).
     ///
     /// Profiles are kept in your settings folder (the desktop app's), passwords only in the
@@ -135,6 +137,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args, out),
         Command::Probe(args) => cmd::probe::run(args, out),
         Command::Send(args) => cmd::send::run(args, out),
+        Command::Services(args) => cmd::services::run(args, out),
         Command::Profiles(args) => cmd::profiles::run(args, out),
         Command::Export(args) => cmd::export::run(args, out),
         Command::Import(args) => cmd::import::run(args, out),

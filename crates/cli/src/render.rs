@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use portolan_core::check::{Report, Step, StepStatus};
+use portolan_core::discover::catalogue::SendingService;
 use portolan_core::discover::{DiscoverEvent, Discovery, EgressKind, SourceStatus};
 use portolan_core::error::{FaceError, UserError};
 use portolan_core::export::{Exported, FormatInfo};
@@ -527,4 +528,38 @@ pub fn imported(p: &Profile) {
             ""
         }
     );
+}
+
+// ---- sending services ----
+
+/// The sending services, one a line: the id to pass to `portolan services <id>`, the name.
+pub fn service_list(list: &[SendingService]) {
+    let width = list.iter().map(|s| s.id.len()).max().unwrap_or(0);
+    for s in list {
+        outln!("{:width$}  {}", s.id, s.name);
+    }
+}
+
+/// One sending service: its servers, the user name, where the key is made, the notes.
+pub fn service_card(s: &SendingService) {
+    outln!("{}", s.name);
+    for (i, server) in s.servers.iter().enumerate() {
+        outln!(
+            "  {}. {} port {} — {}",
+            i + 1,
+            server.host,
+            server.port,
+            server.security.label()
+        );
+    }
+    if let Some(u) = &s.username {
+        outln!("User name: {u}");
+    }
+    outln!("{}", wrap(&s.username_words, WIDTH, ""));
+    if let Some(link) = &s.key_link {
+        outln!("{}: {link}", s.key_link_label);
+    }
+    for n in &s.notes {
+        outln!("{}", wrap(&format!("• {}", n.text), WIDTH, ""));
+    }
 }

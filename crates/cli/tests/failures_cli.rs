@@ -174,6 +174,7 @@ fn every_command_prints_its_failure_as_json_with_the_tables_status() {
         ("check", vec!["check", "--host", "smtp example.com"]),
         ("probe", vec!["probe", "smtp example.com"]),
         ("send", vec!["send", "--host", "127.0.0.1", "--port", "1"]),
+        ("services", vec!["services", "no-such-service"]),
         (
             "profiles list",
             vec!["profiles", "list", "--no-such-option"],

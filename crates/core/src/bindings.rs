@@ -65,6 +65,7 @@ pub fn typescript() -> String {
         crate::discover::catalogue::Note,
         crate::discover::catalogue::ServerEntry,
         crate::discover::catalogue::Provider,
+        crate::discover::catalogue::SendingService,
         crate::discover::SourceKind,
         crate::discover::Confidence,
         crate::discover::Candidate,

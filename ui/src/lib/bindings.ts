@@ -840,6 +840,53 @@ oauth2: boolean,
  */
 servers_replaced: string | null, };
 
+export type SendingService = { 
+/**
+ * The catalogue's id (e.g. `sendgrid`, `amazon-ses-eu-west-1`).
+ */
+id: string, 
+/**
+ * The full name users see (e.g. "Amazon SES (Europe, Ireland)").
+ */
+name: string, 
+/**
+ * The service without its region or variant (e.g. "Amazon SES"), to group the list.
+ */
+service: string, 
+/**
+ * The region or variant, when the service has several entries (e.g. "Europe, Ireland").
+ */
+region?: string, 
+/**
+ * The fixed user name to fill in (e.g. `apikey`), when the service has one.
+ */
+username?: string, 
+/**
+ * What goes in the user-name field, in plain words ("usually" when unconfirmed).
+ */
+username_words: string, 
+/**
+ * The service's https page where the key or SMTP credentials are made, when the
+ * catalogue names one (the app's `open_page` opens it).
+ */
+key_link?: string, 
+/**
+ * The label of the button that opens `key_link`.
+ */
+key_link_label: string, 
+/**
+ * The servers, in the service's order of preference.
+ */
+servers: Array<ServerEntry>, 
+/**
+ * What to know before the password is typed, in the core's words.
+ */
+notes: Array<PolicyNote>, 
+/**
+ * The first server and the user name, as proposed settings (the sender address empty).
+ */
+proposal: SmtpSettings, };
+
 export type SourceKind = "catalogue" | "autoconfig" | "well_known" | "srv" | "ispdb" | "mx" | "autoconfig_http" | "guess";
 
 export type Confidence = "high" | "normal" | "low";

@@ -9,3 +9,4 @@ pub mod ports;
 pub mod probe;
 pub mod profiles;
 pub mod send;
+pub mod services;

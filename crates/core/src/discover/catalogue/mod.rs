@@ -21,8 +21,12 @@ use crate::ports::Security;
 pub mod ispdb;
 mod known;
 mod own;
+mod services;
 
 pub use self::known::{checked_link, is_catalogue_link, known, known_provider};
+pub use self::services::{
+    find_sending_service, sending_service, sending_service_views, SendingService,
+};
 
 /// Portolan's own layer, reviewed by people; every fact names its source.
 pub const CATALOGUE_TOML: &str = include_str!("../../../data/providers.toml");
