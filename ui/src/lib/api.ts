@@ -29,6 +29,7 @@ import type {
   Report,
   ReportArgs,
   SendTestArgs,
+  SendingService,
   UserError,
 } from "./bindings";
 import { UNEXPECTED_ERROR } from "./bindings";
@@ -58,6 +59,11 @@ export function checkAddress(args: AddressArgs): Promise<null> {
 /** Proposes settings for an address; sources report through `onEvent` as they finish. */
 export function discover(args: DiscoverArgs, onEvent: (e: DiscoverEvent) => void = () => {}): Promise<Discovery> {
   return invoke<Discovery>("discover", { args, onEvent: channel(onEvent) });
+}
+
+/** The sending services of the built-in list ("I send through a service"), in the engine's words. */
+export function sendingServices(): Promise<SendingService[]> {
+  return invoke<SendingService[]>("sending_services");
 }
 
 /** Checks settings step by step; each step arrives through `onEvent` as it happens. */
