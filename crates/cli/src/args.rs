@@ -207,11 +207,7 @@ pub fn seconds(secs: f64) -> Result<Duration, UserError> {
 pub fn parse_port(s: &str) -> Result<u16, String> {
     match s.trim().parse::<u16>() {
         Ok(p) if p != 0 => Ok(p),
-        _ => Err(format!(
-            "the port must be a whole number from 1 to 65535, not \"{}\". Use 587 (or 465 \
-             with --security tls) unless your provider says otherwise",
-            s.escape_debug()
-        )),
+        _ => Err(portolan_core::words::bad_port(s)),
     }
 }
 
@@ -219,6 +215,6 @@ pub fn parse_port(s: &str) -> Result<u16, String> {
 pub fn parse_port_security(s: &str) -> Result<(u16, Security), String> {
     let (port, sec) = s
         .split_once(':')
-        .ok_or_else(|| format!("\"{s}\" should look like 587:starttls"))?;
+        .ok_or_else(|| portolan_core::words::bad_port_security(s))?;
     Ok((parse_port(port)?, sec.parse()?))
 }

@@ -14,6 +14,7 @@ use portolan_core::probe::{PortState, ProbeReport};
 use portolan_core::profiles::{DeleteOutcome, Profile, ProfileNotice};
 use portolan_core::settings::SmtpSettings;
 use portolan_core::transcript::Direction;
+use portolan_core::words;
 use serde::Serialize;
 
 /// The width text is wrapped at.
@@ -110,29 +111,12 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
 
 /// What `check` is about to do.
 pub fn check_intro(s: &SmtpSettings, with_password: bool) -> String {
-    format!(
-        "Checking {} port {} ({}){}…",
-        s.host,
-        s.port,
-        s.security.label(),
-        match (&s.username, with_password) {
-            (Some(u), true) => format!(", signing in as {u}"),
-            (Some(_), false) => ", without a password (sign-in not tested)".to_owned(),
-            _ => String::new(),
-        }
-    )
+    words::check_intro(s, with_password)
 }
 
 /// What `send` is about to do.
 pub fn send_intro(s: &SmtpSettings, to: Option<&str>) -> String {
-    format!(
-        "Sending a test email (\"{} …\") to {} through {} port {} ({})…",
-        portolan_core::send::SUBJECT,
-        to.unwrap_or(&s.from),
-        s.host,
-        s.port,
-        s.security.label()
-    )
+    words::send_intro(s, to)
 }
 
 /// A step as one line: `  ✓ Connect — Connected to 1.2.3.4:587 (3 ms)`.
@@ -171,29 +155,34 @@ pub fn live_steps(out: Out) -> impl Fn(Event) + Send + Sync {
 /// The verdict, the fixes and (optionally) the transcript, after the live steps.
 pub fn conclusion(report: &Report, transcript: bool) {
     let v = &report.verdict;
-    let mark = if v.code.is_ok() { "✓" } else { "✗" };
+    let phrases = words::phrases();
+    let mark = if v.finished {
+        "✓"
+    } else if v.ok {
+        "!"
+    } else {
+        "✗"
+    };
     outln!("\n{mark} {} [{}]", v.title, v.code);
     outln!("{}", wrap(&v.explanation, 76, "  "));
-    if let Some(tls) = &report.tls {
-        if let Some(c) = tls.chain.first() {
-            outln!(
-                "  Certificate: for {}; issued by {}; valid until {}",
-                c.names.join(", "),
-                c.issuer,
-                c.not_after
-            );
-            outln!("  Fingerprint (SHA-256): {}", c.sha256);
-        }
+    if let Some(c) = portolan_core::report::details::certificate(report) {
+        outln!("{}", wrap(&format!("{}: {}", c.label, c.text), 76, "  "));
     }
     if let Some(sent) = &report.sent {
-        outln!("  Accepted for {}: {}", sent.to, sent.reply);
+        outln!(
+            "  {}",
+            phrases
+                .accepted_for
+                .replace("{to}", &sent.to)
+                .replace("{reply}", &sent.reply)
+        );
         outln!("  Subject: {}", sent.subject);
         outln!("  Test code: {}", sent.test_code);
         outln!("  Message-ID: {}", sent.message_id);
         outln!("  {}", sent.ask.question);
     }
     if !v.fixes.is_empty() {
-        outln!("  What you can do:");
+        outln!("  {}", phrases.fixes_heading);
         for f in &v.fixes {
             outln!("   • {}", f.label);
             if let Some(link) = &f.link {
@@ -209,7 +198,7 @@ pub fn conclusion(report: &Report, transcript: bool) {
         }
     }
     if transcript {
-        outln!("\nTranscript (passwords removed):");
+        outln!("\n{}", phrases.transcript_heading);
         for l in &report.transcript {
             let who = match l.direction {
                 Direction::Client => "C:",
@@ -225,7 +214,7 @@ pub fn conclusion(report: &Report, transcript: bool) {
 
 /// What `probe` is about to do.
 pub fn probe_intro(host: &str, ports: usize) -> String {
-    format!("Trying {host} on {ports} ports…")
+    words::probe_intro(host, ports)
 }
 
 fn state_mark(s: PortState) -> &'static str {
@@ -254,11 +243,7 @@ pub fn live_ports(out: Out) -> impl Fn(Event) + Send + Sync {
             Event::ProbeRecommendation {
                 candidate,
                 after_ms,
-            } => outln!(
-                "  → Recommended after {after_ms} ms: port {} ({})",
-                candidate.port,
-                candidate.security.label()
-            ),
+            } => outln!("  → {}", words::probe_recommended(candidate, after_ms)),
             _ => {}
         }
     }
@@ -269,6 +254,12 @@ pub fn probe_conclusion(report: &ProbeReport) {
     outln!("\n{}", wrap(&report.recommendation, 76, ""));
     if let Some(note) = &report.network_note {
         outln!("{}", wrap(note, 76, ""));
+    }
+    if !report.next_steps.is_empty() {
+        outln!("\n{}", words::phrases().probe_next);
+        for step in &report.next_steps {
+            outln!("{}", wrap(step, 76, "    ").replacen("    ", "  • ", 1));
+        }
     }
 }
 

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::export::PASSWORD_PLACEHOLDER;
+use crate::report::probe::ProbeCandidate;
+use crate::settings::SmtpSettings;
 
 /// The phrases, one field each.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -65,6 +67,12 @@ pub struct Phrases {
     pub trust_confirm: String,
     /// The button that leaves the certificate untrusted, in the confirmation.
     pub trust_cancel: String,
+    /// Before a verdict's fixes, as a list.
+    pub fixes_heading: String,
+    /// Before the conversation with the server.
+    pub transcript_heading: String,
+    /// The server accepted the test email; `{to}`, `{reply}`.
+    pub accepted_for: String,
 }
 
 /// A date as people write it ("4 December 2027"), from the engine's ISO 8601 form
@@ -75,6 +83,61 @@ pub fn date_for_people(iso: &str) -> String {
         Ok(t) => format!("{} {} {}", t.day(), t.month(), t.year()),
         Err(_) => iso.to_owned(),
     }
+}
+
+/// What a check is about to do, as the command line says it before the steps.
+pub fn check_intro(s: &SmtpSettings, with_password: bool) -> String {
+    format!(
+        "Checking {} port {} ({}){}…",
+        s.host,
+        s.port,
+        s.security.label(),
+        match (&s.username, with_password) {
+            (Some(u), true) => format!(", signing in as {u}"),
+            (Some(_), false) => ", without a password (sign-in not tested)".to_owned(),
+            _ => String::new(),
+        }
+    )
+}
+
+/// What sending the test email is about to do; `to` defaults to the sender.
+pub fn send_intro(s: &SmtpSettings, to: Option<&str>) -> String {
+    format!(
+        "Sending a test email (\"{} …\") to {} through {} port {} ({})…",
+        crate::send::SUBJECT,
+        to.unwrap_or(&s.from),
+        s.host,
+        s.port,
+        s.security.label()
+    )
+}
+
+/// What a probe is about to do.
+pub fn probe_intro(host: &str, ports: usize) -> String {
+    format!("Trying {host} on {ports} ports…")
+}
+
+/// The line said once the probe's recommendation is certain.
+pub fn probe_recommended(candidate: ProbeCandidate, after_ms: u32) -> String {
+    format!(
+        "Recommended after {after_ms} ms: port {} ({})",
+        candidate.port,
+        candidate.security.label()
+    )
+}
+
+/// Why a port given as text is refused.
+pub fn bad_port(given: &str) -> String {
+    format!(
+        "the port must be a whole number from 1 to 65535, not \"{}\". Use 587 (or 465 with \
+         --security tls) unless your provider says otherwise",
+        given.escape_debug()
+    )
+}
+
+/// Why a `PORT:SECURITY` pair given as text is refused.
+pub fn bad_port_security(given: &str) -> String {
+    format!("\"{given}\" should look like 587:starttls")
 }
 
 /// The phrases, in English.
@@ -138,6 +201,9 @@ pub fn phrases() -> Phrases {
         ),
         trust_confirm: s("Yes, trust this certificate"),
         trust_cancel: s("No, keep it untrusted"),
+        fixes_heading: s("What you can do:"),
+        transcript_heading: s("Conversation with the server (passwords removed):"),
+        accepted_for: s("Accepted for {to}: {reply}"),
     }
 }
 
@@ -146,8 +212,9 @@ mod tests {
     use super::*;
     use std::path::{Path, PathBuf};
 
-    /// The source files of a face (the app's `ui/src`), without generated bindings and tests.
-    fn face_sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    /// The source files of a face (the app's `ui/src`, the CLI's `src`), without generated
+    /// bindings and tests.
+    pub(super) fn face_sources(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
@@ -158,7 +225,7 @@ mod tests {
                 if name != "test" && name != "node_modules" {
                     face_sources(&path, out);
                 }
-            } else if (name.ends_with(".svelte") || name.ends_with(".ts"))
+            } else if (name.ends_with(".svelte") || name.ends_with(".ts") || name.ends_with(".rs"))
                 && !name.ends_with(".test.ts")
                 && name != "bindings.ts"
             {
@@ -168,7 +235,7 @@ mod tests {
     }
 
     /// `text` without its comments (`<!-- -->`, `/* */`, `//` to the end of the line).
-    fn without_comments(text: &str) -> String {
+    pub(super) fn without_comments(text: &str) -> String {
         const KINDS: [(&str, &str); 3] = [("<!--", "-->"), ("/*", "*/"), ("//", "\n")];
         let mut out = String::new();
         let mut rest = text;
@@ -257,10 +324,76 @@ mod tests {
                 let end = rest[i..].find('}').map(|j| i + j).unwrap();
                 let key = &rest[i + 1..end];
                 assert!(
-                    ["host", "port", "summary", "fix", "link"].contains(&key),
+                    ["host", "port", "summary", "fix", "link", "to", "reply"].contains(&key),
                     "{name} names {{{key}}}"
                 );
                 rest = &rest[end + 1..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod cli_tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_command_line_writes_none_of_the_engine_sentences() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../cli/src");
+        let mut files = vec![];
+        super::tests::face_sources(&root, &mut files);
+        assert!(
+            files.len() > 5,
+            "the CLI's sources are not at {}",
+            root.display()
+        );
+        let json = serde_json::to_value(phrases()).unwrap();
+        let mut said: Vec<String> = json
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|v| {
+                v.as_str()
+                    .unwrap()
+                    .split(['{', '}'])
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        // The lines the CLI prints around a check and a probe, cut where a value goes.
+        let settings = SmtpSettings {
+            host: "H".into(),
+            port: 1,
+            security: crate::ports::Security::None,
+            username: Some("U".into()),
+            from: "F".into(),
+            allow_plaintext_auth: false,
+            cert_exception: None,
+            ehlo_name: None,
+        };
+        for text in [
+            check_intro(&settings, false),
+            send_intro(&settings, None),
+            probe_intro("H", 1),
+            bad_port("P"),
+            bad_port_security("P"),
+        ] {
+            said.extend(
+                text.split(['H', 'F', 'P', '1', '(', ')', ',', '"', '…'])
+                    .map(str::to_owned),
+            );
+        }
+        said.retain(|s| s.split_whitespace().count() >= 3);
+        for file in &files {
+            let code = super::tests::without_comments(&std::fs::read_to_string(file).unwrap());
+            for s in &said {
+                assert!(
+                    !code.contains(s.trim()),
+                    "{} writes the engine's words “{}”: print words.rs's instead",
+                    file.display(),
+                    s.trim()
+                );
             }
         }
     }

@@ -1577,7 +1577,19 @@ trust_confirm: string,
 /**
  * The button that leaves the certificate untrusted, in the confirmation.
  */
-trust_cancel: string, };
+trust_cancel: string, 
+/**
+ * Before a verdict's fixes, as a list.
+ */
+fixes_heading: string, 
+/**
+ * Before the conversation with the server.
+ */
+transcript_heading: string, 
+/**
+ * The server accepted the test email; `{to}`, `{reply}`.
+ */
+accepted_for: string, };
 
 /** What the window shows when a command fails without a UserError. */
 export const UNEXPECTED_ERROR: UserError = {"code":"internal","message":"Something went wrong inside Portolan.","hint":"Try again. If it happens again, restart Portolan."};

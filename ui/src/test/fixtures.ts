@@ -73,6 +73,9 @@ export const phrases: Phrases = {
   trust_explain: "Only for {host} port {port}.",
   trust_confirm: "Yes, trust it",
   trust_cancel: "No, keep it untrusted",
+  fixes_heading: "What you can do:",
+  transcript_heading: "Conversation:",
+  accepted_for: "Accepted for {to}: {reply}",
 };
 
 /** The details lines `report_details` answers for `r`. */

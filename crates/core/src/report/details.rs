@@ -26,6 +26,25 @@ fn line(label: &str, text: impl Into<String>) -> Detail {
     }
 }
 
+/// The server's certificate as one line (who it is for, who issued it, when it is valid, its
+/// fingerprint), when the check saw one.
+pub fn certificate(report: &Report) -> Option<Detail> {
+    let c = report.tls.as_ref()?.chain.first()?;
+    Some(line(
+        "Certificate",
+        format!(
+            "Issued to {} by {}{}; valid for {}, from {} until {}. Fingerprint (SHA-256): {}",
+            c.subject,
+            c.issuer,
+            if c.self_signed { " (self-signed)" } else { "" },
+            c.names.join(", "),
+            date_for_people(&c.not_before),
+            date_for_people(&c.not_after),
+            c.sha256
+        ),
+    ))
+}
+
 /// The report's details, in the order the panel lists them.
 pub fn details(report: &Report) -> Vec<Detail> {
     let mut out = vec![line(
@@ -82,21 +101,8 @@ pub fn details(report: &Report) -> Vec<Detail> {
             text.push_str(&format!(" Intercepted by {who}."));
         }
         out.push(line("Encryption", text));
-        if let Some(c) = tls.chain.first() {
-            out.push(line(
-                "Certificate",
-                format!(
-                    "Issued to {} by {}{}; valid for {}, from {} until {}. Fingerprint \
-                     (SHA-256): {}",
-                    c.subject,
-                    c.issuer,
-                    if c.self_signed { " (self-signed)" } else { "" },
-                    c.names.join(", "),
-                    date_for_people(&c.not_before),
-                    date_for_people(&c.not_after),
-                    c.sha256
-                ),
-            ));
+        if let Some(c) = certificate(report) {
+            out.push(c);
         }
     }
     for s in &report.steps {
