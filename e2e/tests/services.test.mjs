@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { launch, until } from "../lib/app.mjs";
+import { axeViolations } from "../lib/journey.mjs";
 
 const CLI = process.env.PORTOLAN_CLI;
 let app;
@@ -25,6 +26,7 @@ test("choosing SendGrid reaches the settings with its server, user name and note
   await (await browser.$("#services-toggle")).click();
   const search = await browser.$("#service-search");
   await search.waitForDisplayed({ timeout: 10000 });
+  assert.deepEqual(await axeViolations(browser), [], "accessibility of the list of services");
   await search.setValue("sendgrid");
   const choice = await browser.$(`button=${expected.name}`);
   await choice.waitForDisplayed({ timeout: 5000 });
@@ -39,6 +41,7 @@ test("choosing SendGrid reaches the settings with its server, user name and note
   assert.ok(panel.includes(expected.username_words), panel);
   for (const n of expected.notes) assert.ok(panel.includes(n.text), n.text);
   assert.ok(panel.includes(expected.key_link_label), "the key page button");
+  assert.deepEqual(await axeViolations(browser), [], "accessibility of the service's settings");
   if (process.env.PORTOLAN_SCREENSHOT_DIR) {
     await browser.saveScreenshot(`${process.env.PORTOLAN_SCREENSHOT_DIR}/sending-service.png`);
   }
