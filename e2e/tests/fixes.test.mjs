@@ -1,5 +1,6 @@
 // Every kind of fix the engine can offer, pressed in the real window against the real local
-// Postfix/Dovecot (and, for an OAuth-only server Postfix cannot be, a scripted one):
+// Postfix/Dovecot (and, for an OAuth-only server and a hello refused for its name, which the
+// fixture's Postfix does not do, a scripted one):
 // each press changes something on screen — a new check, a field in focus, the port list.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,18 +12,21 @@ import { servers } from "../lib/servers.mjs";
 const env = servers();
 let app;
 let fake;
+let strict;
 const pressed = new Set();
 
 before(async () => {
   if (!env) return;
   process.env.PORTOLAN_CA_FILE = env.PORTOLAN_TEST_CA_FILE;
   fake = await fakeSmtp(env);
+  strict = await fakeSmtp(env, undefined, "504 5.5.2 <[127.0.0.1]>: Helo command rejected: need fully-qualified hostname");
   app = await launch();
 });
 
 after(async () => {
   await app?.stop();
   await fake?.close();
+  await strict?.close();
 });
 
 async function scan(browser, where) {
@@ -178,6 +182,12 @@ test("every fix button acts in the window", { skip: !env }, async () => {
   await press(browser, "create_app_password");
   await until(browser, async () => (await focused(browser)) === "password", "the focus in the password");
 
+  // A server that wants a full computer name in the hello: the fix opens the EHLO name.
+  code = await check(browser, { port: strict.port, security: "tls" });
+  assert.equal(code, "ehlo_name_rejected");
+  await press(browser, "set_ehlo_name");
+  await until(browser, async () => (await focused(browser)) === "ehlo-name", "the focus in the EHLO name");
+
   // The test email's fixes. A refused recipient: the fix puts the focus in the recipient.
   code = await check(browser, { port: env.PORTOLAN_TEST_SUBMISSIONS_PORT, security: "tls", user, password });
   assert.equal(code, "ok");
@@ -246,6 +256,7 @@ test("every fix button acts in the window", { skip: !env }, async () => {
       "find_working_port",
       "retry_later",
       "send_without_auth",
+      "set_ehlo_name",
       "trust_certificate",
       "use_host",
       "use_security",
