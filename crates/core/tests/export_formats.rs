@@ -406,6 +406,34 @@ fn msmtprc_reads_back_with_msmtp() {
 }
 
 #[test]
+fn the_ehlo_name_travels_to_msmtp_and_swaks() {
+    let mut inp = input("Work", "me@example.com", "pw");
+    inp.settings.ehlo_name = Some("laptop.example.com".into());
+    let text = render(FormatId::Msmtprc, &inp, false).text;
+    let file = tmp("msmtprc-ehlo");
+    std::fs::write(&file, &text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let out = run(Command::new("msmtp")
+        .arg("-C")
+        .arg(&file)
+        .arg("--pretend")
+        .env("HOME", tmp("")));
+    assert!(
+        out.lines().any(|l| l == "domain = laptop.example.com"),
+        "{text}\n{out}"
+    );
+    let swaks = render(FormatId::CheckSwaks, &inp, false).text;
+    let line = swaks.lines().last().unwrap();
+    let words = shell_words(line);
+    let at = words.iter().position(|w| w == "--ehlo").unwrap();
+    assert_eq!(words[at + 1], "laptop.example.com", "{swaks}");
+}
+
+#[test]
 fn postfix_lines_read_back_with_postconf_and_postmap() {
     let v = "pa$s\"w'd #x";
     let text = render(

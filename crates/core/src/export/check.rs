@@ -56,6 +56,10 @@ pub(crate) fn swaks(c: &Ctx) -> Result<String, Unwritable> {
         Security::Starttls => args.push("--tls".into()),
         Security::None => {}
     }
+    if let Some(name) = &c.s.ehlo_name {
+        args.push("--ehlo".into());
+        args.push(shell_word(name));
+    }
     args.push("--from".into());
     args.push(shell_word(&c.s.from));
     args.push("--to".into());

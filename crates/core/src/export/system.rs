@@ -155,6 +155,10 @@ pub(crate) fn msmtprc(c: &Ctx) -> Result<String, Unwritable> {
         None => o.push_str("auth off\n"),
     }
     o.push_str(&format!("from {}\n", arg("sender address", &c.s.from)?));
+    if let Some(name) = &c.s.ehlo_name {
+        // msmtp's "domain" is the argument of its EHLO.
+        o.push_str(&format!("domain {}\n", arg("EHLO name", name)?));
+    }
     o.push_str("\naccount default : portolan\n");
     Ok(o)
 }
