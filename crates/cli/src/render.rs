@@ -119,8 +119,9 @@ pub fn send_intro(s: &SmtpSettings, to: Option<&str>) -> String {
     words::send_intro(s, to)
 }
 
-/// A step as one line: `  ✓ Connect — Connected to 1.2.3.4:587 (3 ms)`.
-pub fn step_line(step: &Step) -> String {
+/// A step as one line, under the name the engine gave it when it started:
+/// `  ✓ Connect — Connected to 1.2.3.4:587 (3 ms)`.
+pub fn step_line(step: &Step, label: &str) -> String {
     let mark = match step.status {
         StepStatus::Ok => "✓",
         StepStatus::Failed => "✗",
@@ -128,10 +129,8 @@ pub fn step_line(step: &Step) -> String {
         StepStatus::Warning => "!",
     };
     let mut s = format!(
-        "  {mark} {} — {} ({} ms)",
-        step.stage.label(),
-        step.summary,
-        step.duration_ms
+        "  {mark} {label} — {} ({} ms)",
+        step.summary, step.duration_ms
     );
     if let Some(d) = &step.detail {
         s.push_str(&format!("\n      {d}"));
@@ -139,15 +138,30 @@ pub fn step_line(step: &Step) -> String {
     s
 }
 
-/// An observer printing each step as it finishes (words only).
+/// An observer printing each step as it finishes (words only), named as it started (the
+/// second hello says it is after encryption).
 pub fn live_steps(out: Out) -> impl Fn(Event) + Send + Sync {
+    let started = std::sync::Mutex::new(None::<String>);
     move |e| {
         if out.json {
             return;
         }
-        if let Event::StepFinished { step } = e {
-            outln!("{}", step_line(&step));
-            let _ = std::io::stdout().flush();
+        match e {
+            Event::StepStarted { label, .. } => {
+                if let Ok(mut s) = started.lock() {
+                    *s = Some(label);
+                }
+            }
+            Event::StepFinished { step } => {
+                let label = started
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.take())
+                    .unwrap_or_else(|| step.stage.label().to_owned());
+                outln!("{}", step_line(&step, &label));
+                let _ = std::io::stdout().flush();
+            }
+            _ => {}
         }
     }
 }
