@@ -49,6 +49,9 @@ enum Command {
     Send(cmd::send::Args),
     /// List the sending services (SendGrid, Amazon SES, …), or show one's settings.
     Services(cmd::services::Args),
+    /// The test email did not arrive: what to look at, and whether the From domain's SPF
+    /// record allows the server (with its DMARC policy).
+    Delivery(cmd::delivery::Args),
     /// Save, list, show, rename, duplicate and delete profiles (passwords in the keyring).
     ///
     /// Profiles are kept in your settings folder (the desktop app's), passwords only in the
@@ -138,6 +141,7 @@ fn main() -> ExitCode {
         Command::Probe(args) => cmd::probe::run(args, out),
         Command::Send(args) => cmd::send::run(args, out),
         Command::Services(args) => cmd::services::run(args, out),
+        Command::Delivery(args) => cmd::delivery::run(args, out),
         Command::Profiles(args) => cmd::profiles::run(args, out),
         Command::Export(args) => cmd::export::run(args, out),
         Command::Import(args) => cmd::import::run(args, out),

@@ -109,6 +109,25 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
 
 // ---- check and send ----
 
+/// "It did not arrive": the steps in order, then the records they rest on.
+pub fn delivery(h: &portolan_core::delivery::DeliveryHelp) {
+    outln!("{}", h.title);
+    for (i, s) in h.steps.iter().enumerate() {
+        outln!("\n{}. {}", i + 1, s.title);
+        outln!("{}", wrap(&s.text, 76, "   "));
+    }
+    let s = &h.sender;
+    if s.spf_record.is_some() || s.dmarc_record.is_some() {
+        outln!();
+    }
+    if let Some(r) = &s.spf_record {
+        outln!("  SPF record of {}: {r}", s.domain);
+    }
+    if let Some(r) = &s.dmarc_record {
+        outln!("  DMARC record of {}: {r}", s.domain);
+    }
+}
+
 /// What `check` is about to do.
 pub fn check_intro(s: &SmtpSettings, with_password: bool) -> String {
     words::check_intro(s, with_password)
@@ -193,7 +212,13 @@ pub fn conclusion(report: &Report, transcript: bool) {
         outln!("  Subject: {}", sent.subject);
         outln!("  Test code: {}", sent.test_code);
         outln!("  Message-ID: {}", sent.message_id);
-        outln!("  {}", sent.ask.question);
+        outln!("{}", wrap(&sent.ask.question, 76, "  "));
+        outln!(
+            "  If it does not arrive: portolan delivery --from {} --host {} --to {}",
+            sent.from,
+            report.host,
+            sent.to
+        );
     }
     if !v.fixes.is_empty() {
         outln!("  {}", phrases.fixes_heading);

@@ -340,4 +340,8 @@ fn real_send_delivers_and_reports_the_queue_reply() {
     );
     assert!(text.contains("Test code: "), "{text}");
     assert!(text.contains("Message-ID: <portolan."), "{text}");
+    assert!(
+        text.contains("If it does not arrive: portolan delivery --from"),
+        "{text}"
+    );
 }

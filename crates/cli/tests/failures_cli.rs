@@ -192,6 +192,16 @@ fn every_command_prints_its_failure_as_json_with_the_tables_status() {
         ("profiles delete", vec!["profiles", "delete", "Nobody"]),
         ("export", vec!["export", "Nobody", "--format", "env"]),
         ("import", vec!["import", &bad]),
+        (
+            "delivery",
+            vec![
+                "delivery",
+                "--from",
+                "not an address",
+                "--host",
+                "127.0.0.1",
+            ],
+        ),
     ];
     let mut walked: BTreeSet<String> = BTreeSet::new();
     let mut failures = Vec::new();

@@ -73,6 +73,14 @@ pub struct Phrases {
     pub transcript_heading: String,
     /// The server accepted the test email; `{to}`, `{reply}`.
     pub accepted_for: String,
+    /// Beside the test email's code (the one in its subject).
+    pub sent_code: String,
+    /// Beside the test email's Message-ID.
+    pub sent_message_id: String,
+    /// What the code and the Message-ID are for.
+    pub sent_ids_help: String,
+    /// The fold with the SPF and DMARC records the delivery help read.
+    pub delivery_records: String,
 }
 
 /// A date as people write it ("4 December 2027"), from the engine's ISO 8601 form
@@ -204,6 +212,13 @@ pub fn phrases() -> Phrases {
         fixes_heading: s("What you can do:"),
         transcript_heading: s("Conversation with the server (passwords removed):"),
         accepted_for: s("Accepted for {to}: {reply}"),
+        sent_code: s("Code in the subject"),
+        sent_message_id: s("Message-ID"),
+        sent_ids_help: s(
+            "Search your mailbox for the code; a mail administrator can trace the email by \
+             its Message-ID.",
+        ),
+        delivery_records: s("The DNS records Portolan read"),
     }
 }
 

@@ -31,6 +31,7 @@ describe("the journey after a passing check", () => {
           ]);
           return report(s, "ok", {
             sent: {
+              from: s.from,
               to: s.from,
               code: 250,
               reply: "250 2.0.0 Ok: queued as 4FxYz",

@@ -407,6 +407,10 @@ arrived: string, };
 
 export type SentInfo = { 
 /**
+ * The sender (the envelope's and the header's From).
+ */
+from: string, 
+/**
  * Where it was sent.
  */
 to: string, 
@@ -1589,7 +1593,23 @@ transcript_heading: string,
 /**
  * The server accepted the test email; `{to}`, `{reply}`.
  */
-accepted_for: string, };
+accepted_for: string, 
+/**
+ * Beside the test email's code (the one in its subject).
+ */
+sent_code: string, 
+/**
+ * Beside the test email's Message-ID.
+ */
+sent_message_id: string, 
+/**
+ * What the code and the Message-ID are for.
+ */
+sent_ids_help: string, 
+/**
+ * The fold with the SPF and DMARC records the delivery help read.
+ */
+delivery_records: string, };
 
 /** What the window shows when a command fails without a UserError. */
 export const UNEXPECTED_ERROR: UserError = {"code":"internal","message":"Something went wrong inside Portolan.","hint":"Try again. If it happens again, restart Portolan."};

@@ -76,6 +76,10 @@ export const phrases: Phrases = {
   fixes_heading: "What you can do:",
   transcript_heading: "Conversation:",
   accepted_for: "Accepted for {to}: {reply}",
+  sent_code: "Code",
+  sent_message_id: "Message-ID",
+  sent_ids_help: "Search for the code.",
+  delivery_records: "DNS records",
 };
 
 /** The details lines `report_details` answers for `r`. */
@@ -277,6 +281,7 @@ export async function startWith(address: string): Promise<void> {
 /** The server's acceptance of a test email to `to`, as `send_test` reports it. */
 export function sent(to: string, reply = "250 2.0.0 Ok: queued as 1"): NonNullable<Report["sent"]> {
   return {
+    from: to,
     to,
     code: 250,
     reply,

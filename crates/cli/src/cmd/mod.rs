@@ -2,6 +2,7 @@
 //! (a status of the exit-code table) or the error the one failure path shows.
 
 pub mod check;
+pub mod delivery;
 pub mod discover;
 pub mod export;
 pub mod import;

@@ -457,6 +457,7 @@ fn passing_checks_say_where_they_were_checked_and_sends_say_accepted() {
     assert_eq!(v.title, "Everything works");
     assert!(v.explanation.ends_with(CHECKED_HERE));
     let sent = SentInfo {
+        from: "a@example.com".into(),
         to: "b@example.com".into(),
         code: 250,
         reply: "250 2.0.0 Ok: queued as 4F".into(),

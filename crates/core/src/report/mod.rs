@@ -208,6 +208,8 @@ impl Report {
 /// The server's acceptance of the test email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SentInfo {
+    /// The sender (the envelope's and the header's From).
+    pub from: String,
     /// Where it was sent.
     pub to: String,
     /// The reply code (250).

@@ -82,6 +82,7 @@ async fn transmit(
     }
     rec.ok(format!("Accepted for delivery: {}", r.one_line()));
     Ok(SentInfo {
+        from: plan.from.clone(),
         to: plan.to.clone(),
         code: r.code,
         reply: r.one_line(),
