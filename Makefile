@@ -24,7 +24,7 @@ screenshots:
 icons:
 	cd ui && npx tauri icon ../icons/portolan.svg -o ../icons && rm -rf ../icons/android ../icons/ios
 
-## Build the .deb package (offline).
+## Build the .deb and .rpm packages (offline), each with the app and the portolan CLI.
 package:
 	bash scripts/package.sh
 

@@ -11,7 +11,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # 1. Debian packages: Tauri/WebKitGTK build deps, the test display and WebDriver, the Secret
 #    Service keychain, the real mail servers the engine is tested against. gdbus, dbus-monitor,
 #    xmessage and xdotool: the keychain and window tests lock the keyring, watch the bus, and
-#    move the focus between windows.
+#    move the focus between windows; rpm to inspect the .rpm, x11-utils to find the installed
+#    app's window, python3-venv for the workflow linters, MinGW's C compiler for the Windows
+#    type check (ring's build script compiles C).
 APT_PACKAGES=(
   build-essential pkg-config curl file ca-certificates
   libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
@@ -22,6 +24,8 @@ APT_PACKAGES=(
   iproute2 nftables
   php-cli msmtp
   imagemagick
+  rpm x11-utils python3-venv
+  gcc-mingw-w64-x86-64
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -91,6 +95,32 @@ fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
   say "installing cargo-fuzz 0.13.2 (cargo install)"
   cargo install --locked --quiet cargo-fuzz --version 0.13.2
+fi
+
+# 7. The licence check and the third-party notices (scripts/notices.sh).
+if ! cargo deny --version 2>/dev/null | grep -q '^cargo-deny 0\.20\.2$'; then
+  say "installing cargo-deny 0.20.2 (cargo install)"
+  cargo install --locked --quiet cargo-deny --version 0.20.2
+fi
+if ! cargo about --version 2>/dev/null | grep -q '^cargo-about 0\.9\.3$'; then
+  say "installing cargo-about 0.9.3 (cargo install)"
+  cargo install --locked --quiet cargo-about --version 0.9.3 --features cli
+fi
+
+# 8. The release workflow's linters, from PyPI into a venv of their own (scripts/lint-workflows.sh).
+venv="$PORTOLAN_CACHE/venv"
+if ! "$venv/bin/zizmor" --version 2>/dev/null | grep -q '^zizmor 1\.32\.0$' \
+  || ! "$venv/bin/check-jsonschema" --version 2>/dev/null | grep -q 'version 0\.39\.0$'; then
+  say "installing zizmor and check-jsonschema (pip, into $venv)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check zizmor==1.32.0 check-jsonschema==0.39.0
+fi
+
+# 9. The Windows standard library, to type-check the Windows-only code (scripts/check-platforms.sh).
+if ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+  say "adding the Rust target x86_64-pc-windows-gnu (rustup)"
+  rustup target add x86_64-pc-windows-gnu
 fi
 
 say "ready"

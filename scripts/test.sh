@@ -17,6 +17,9 @@ cargo fmt --all -- --check
 (cd ui && npm run --silent build)
 cargo clippy --workspace --all-targets -- -D warnings
 
+phase "release workflow lint"
+bash scripts/lint-workflows.sh
+
 phase "UI: type check, lint, unit tests"
 (cd ui && npm run --silent check && npm run --silent lint && npm run --silent test)
 
@@ -51,5 +54,11 @@ bash scripts/fuzz.sh "${PORTOLAN_FUZZ_SECONDS:-10}"
 phase "end-to-end: the real app under Xvfb"
 PORTOLAN_TEST_WORK="$work" dbus-run-session -- bash scripts/in-test-session.sh \
   bash scripts/e2e.sh
+
+# The debug build of the tests, bundled (no second build), inspected, installed and started.
+phase "packages: .deb and .rpm, inspected; the .deb installed and both programs started"
+bash scripts/stage-cli.sh debug
+ui/node_modules/.bin/tauri bundle --debug --bundles deb,rpm
+bash scripts/check-packages.sh "$CARGO_TARGET_DIR/debug/bundle" --install
 
 phase "all green"
