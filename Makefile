@@ -1,5 +1,5 @@
 # The two commands of the README, and a few shortcuts. Every target sets up what it needs.
-.PHONY: run test setup bindings screenshots icons package bench
+.PHONY: run test setup bindings screenshots icons package bench notices
 
 ## Set everything up, build, and open the app.
 run:
@@ -11,6 +11,10 @@ test:
 
 setup:
 	bash scripts/setup.sh
+
+## Rewrite the third-party notices (About page, portolan --version) after a dependency change.
+notices:
+	bash scripts/notices.sh
 
 ## Rewrite ui/src/lib/bindings.ts from the Rust types.
 bindings:

@@ -95,6 +95,10 @@ if [ "$install" = --install ]; then
     expect "installed" "$(dpkg-query -W -f='${Status} ${Version}' portolan)" "^install ok installed $re_version\$"
     expect "portolan is on PATH" "$(command -v portolan || true)" '^/usr/bin/portolan$'
     expect "portolan -V" "$(/usr/bin/portolan -V)" "^portolan $re_version\$"
+    long=$(/usr/bin/portolan --version)
+    expect "portolan --version: version" "$long" "^portolan $re_version\$"
+    expect "portolan --version: licence" "$long" "^Licence: $licence\\."
+    expect "portolan --version: third-party notices" "$long" '^  tauri [0-9.]+ \(crate\): (Apache-2\.0 OR MIT|MIT OR Apache-2\.0)$'
     expect "portolan ports (the engine answers)" "$(/usr/bin/portolan ports)" 'Port 587'
     # The app, as the desktop entry starts it, on a private display with a throwaway HOME.
     shot="$scratch/window.png"

@@ -17,8 +17,9 @@ cargo fmt --all -- --check
 (cd ui && npm run --silent build)
 cargo clippy --workspace --all-targets -- -D warnings
 
-phase "release workflow lint"
+phase "release workflow lint; licences and third-party notices"
 bash scripts/lint-workflows.sh
+bash scripts/notices.sh --check
 
 phase "UI: type check, lint, unit tests"
 (cd ui && npm run --silent check && npm run --silent lint && npm run --silent test)

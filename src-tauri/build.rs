@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "port_guide",
     "phrases",
+    "about",
     "discover",
     "check_address",
     "check",

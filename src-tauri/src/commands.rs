@@ -92,6 +92,12 @@ pub fn sending_services() -> Vec<portolan_core::discover::catalogue::SendingServ
     portolan_core::discover::catalogue::sending_service_views()
 }
 
+/// The About page: version, licence and third-party notices, the same `portolan --version` prints.
+#[tauri::command]
+pub fn about() -> portolan_core::about::About {
+    portolan_core::about::about()
+}
+
 /// Proposes settings for `address`: the provider list, the domain's published settings, DNS,
 /// then common names confirmed by a probe. Only the domain leaves the computer.
 #[tauri::command]

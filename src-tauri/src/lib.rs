@@ -26,6 +26,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::port_guide,
             commands::phrases,
+            commands::about,
             commands::discover,
             commands::check_address,
             commands::check,

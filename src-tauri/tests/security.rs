@@ -10,6 +10,7 @@ use std::path::Path;
 const ALLOWED_PERMISSIONS: &[&str] = &[
     "allow-port-guide",
     "allow-phrases",
+    "allow-about",
     "allow-discover",
     "allow-check-address",
     "allow-check",

@@ -20,6 +20,7 @@ mod exit;
 mod password;
 mod render;
 mod runtime;
+mod version;
 
 use exit::Exit;
 use render::Out;
@@ -126,6 +127,9 @@ fn fail(out: Out, e: &UserError) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    if let Some(code) = version::answer() {
+        return code;
+    }
     let cli = match definition()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))

@@ -2,6 +2,7 @@
 //!
 //! Each module is a room with one job; see `ARCHITECTURE.md` for how data flows between them.
 
+pub mod about;
 pub mod address;
 pub mod bindings;
 pub mod check;

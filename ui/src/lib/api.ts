@@ -2,6 +2,7 @@
 // (`portolan_core::requests`), so a misspelt or missing field does not compile.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  About,
   AddressArgs,
   CancelArgs,
   CheckArgs,
@@ -49,6 +50,11 @@ export function portGuide(): Promise<PortGuide> {
 /** The phrases the screens show around the engine's answers, in the engine's words. */
 export function phrases(): Promise<Phrases> {
   return invoke<Phrases>("phrases");
+}
+
+/** The About page: version, licence and third-party notices, as `portolan --version` prints them. */
+export function about(): Promise<About> {
+  return invoke<About>("about");
 }
 
 /** Refuses an address the engine cannot work with, with its reason; nothing leaves the computer. */

@@ -670,6 +670,116 @@ candidate: ProbeCandidate,
  */
 after_ms: number, };
 
+export type ComponentKind = "crate" | "npm";
+
+export type Component = { 
+/**
+ * Its name on crates.io or npm.
+ */
+name: string, 
+/**
+ * The version that ships.
+ */
+version: string, 
+/**
+ * Its licence, as an SPDX expression.
+ */
+licence: string, 
+/**
+ * Crate or npm package.
+ */
+kind: ComponentKind, 
+/**
+ * Indices into [`About::licences`] of its licence texts.
+ */
+texts: Array<number>, };
+
+export type LicenceText = { 
+/**
+ * SPDX identifier.
+ */
+id: string, 
+/**
+ * The licence's name.
+ */
+name: string, 
+/**
+ * The text, as the component ships it.
+ */
+text: string, };
+
+export type DataNotice = { 
+/**
+ * What the data is.
+ */
+title: string, 
+/**
+ * Its licence, as an SPDX expression.
+ */
+licence: string, 
+/**
+ * Where it comes from and under which terms, in plain words.
+ */
+text: string, };
+
+export type About = { 
+/**
+ * "About Portolan".
+ */
+heading: string, 
+/**
+ * "Portolan 0.1.0".
+ */
+name_and_version: string, 
+/**
+ * The version alone.
+ */
+version: string, 
+/**
+ * What Portolan does, in one line.
+ */
+tagline: string, 
+/**
+ * Portolan's licence, as an SPDX expression.
+ */
+licence: string, 
+/**
+ * Portolan's licence in plain words.
+ */
+licence_sentence: string, 
+/**
+ * Where the source and the releases are.
+ */
+homepage: string, 
+/**
+ * Heading of the data notices.
+ */
+data_heading: string, 
+/**
+ * Data from elsewhere that the built-in lists carry (empty when none).
+ */
+data_notices: Array<DataNotice>, 
+/**
+ * Heading of the third-party notices.
+ */
+notices_heading: string, 
+/**
+ * What the notices are, with the number of components.
+ */
+notices_intro: string, 
+/**
+ * Every component, crates first, by name.
+ */
+components: Array<Component>, 
+/**
+ * Heading of the licence texts.
+ */
+licences_heading: string, 
+/**
+ * Every distinct licence text the components ship.
+ */
+licences: Array<LicenceText>, };
+
 export type ProviderKind = "mailbox" | "sending_service" | "bridge";
 
 export type UsernameRule = "address" | "local_part" | "literal" | "from_service" | "pattern";
