@@ -21,6 +21,9 @@ phase "release workflow lint; licences and third-party notices"
 bash scripts/lint-workflows.sh
 bash scripts/notices.sh --check
 
+phase "Windows: type check of the engine and the CLI"
+bash scripts/check-platforms.sh
+
 phase "UI: type check, lint, unit tests"
 (cd ui && npm run --silent check && npm run --silent lint && npm run --silent test)
 
