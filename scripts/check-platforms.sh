@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Type-checks the engine and the CLI for Windows (`cargo check`, nothing runs), so the
-# Windows-only code (the Credential Manager store in crates/core/src/secrets/platform.rs) at
+# Windows-only code (the Credential Manager store in crates/core/src/secrets.rs) at
 # least compiles. macOS cannot be checked here: its crates' build scripts need Apple's SDK.
 # The app itself is not checked for Windows: WebView2's build needs Windows' own tools.
 set -euo pipefail

@@ -24,7 +24,7 @@ APT_PACKAGES=(
   iproute2 nftables
   php-cli msmtp
   imagemagick
-  rpm x11-utils python3-venv
+  rpm python3-venv
   gcc-mingw-w64-x86-64
 )
 missing=()
