@@ -83,15 +83,7 @@ pub struct Phrases {
     pub delivery_records: String,
 }
 
-/// A date as people write it ("4 December 2027"), from the engine's ISO 8601 form
-/// (`2027-12-04T13:48:25Z`); anything else is returned as it is.
-pub fn date_for_people(iso: &str) -> String {
-    let format = time::format_description::well_known::Rfc3339;
-    match time::OffsetDateTime::parse(iso, &format) {
-        Ok(t) => format!("{} {} {}", t.day(), t.month(), t.year()),
-        Err(_) => iso.to_owned(),
-    }
-}
+pub use crate::report::date_for_people;
 
 /// What a check is about to do, as the command line says it before the steps.
 pub fn check_intro(s: &SmtpSettings, with_password: bool) -> String {

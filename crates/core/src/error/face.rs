@@ -1,8 +1,8 @@
 //! The failures the faces (the app's shell and the CLI) meet around the engine, with their
 //! words: the faces only show them.
 
+use super::FieldError;
 use super::{ErrorCode, UserError};
-use crate::settings::FieldError;
 
 /// Where a password was being read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

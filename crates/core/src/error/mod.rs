@@ -198,6 +198,15 @@ impl std::fmt::Display for ErrorCode {
     }
 }
 
+/// One field that is wrong, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldError {
+    /// The field's name as in `SmtpSettings` (`host`, `port`, `username`, `from`, …).
+    pub field: String,
+    /// What is wrong and what to do, naming the field in plain words.
+    pub message: String,
+}
+
 /// An error as the user sees it, serialised as `{ code, message, hint }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
 #[error("{message}")]

@@ -5,10 +5,9 @@ use serde_json::{json, Map, Value};
 
 use super::{Ctx, Unwritable};
 use crate::error::{ErrorCode, UserError};
-use crate::profiles::validate_name;
 use crate::secrets::MAX_PASSWORD_LEN;
 use crate::sensitive::Sensitive;
-use crate::settings::{FieldError, SmtpSettings};
+use crate::settings::{validate_profile_name, FieldError, SmtpSettings};
 
 /// The value of the `format` field.
 pub const FORMAT_TAG: &str = "portolan-profile";
@@ -43,18 +42,6 @@ pub struct Imported {
     pub settings: SmtpSettings,
     /// The password, when the export included it.
     pub password: Option<Sensitive<String>>,
-}
-
-impl Imported {
-    /// A request to save this as a new profile.
-    pub fn into_save_request(self) -> crate::profiles::SaveRequest {
-        crate::profiles::SaveRequest {
-            id: None,
-            name: self.name,
-            settings: self.settings,
-            password: self.password,
-        }
-    }
 }
 
 const TOP_FIELDS: [&str; 5] = ["format", "version", "name", "settings", "password"];
@@ -134,7 +121,7 @@ pub fn import_json(text: &str) -> Result<Imported, ImportError> {
     }
     let name = match top.get("name") {
         None | Some(Value::Null) => Some("Imported profile".to_owned()),
-        Some(Value::String(n)) => match validate_name(n) {
+        Some(Value::String(n)) => match validate_profile_name(n) {
             Ok(n) => Some(n),
             Err(e) => {
                 problems.push(problem("name", format!("The field \"name\": {e}")));

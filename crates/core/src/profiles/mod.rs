@@ -24,8 +24,7 @@ pub use ops::{
 };
 pub use store::{ProfileStore, APP_IDENTIFIER, FILE_NAME, MAX_FILE_LEN, SCHEMA_VERSION};
 
-/// The longest profile name.
-pub const MAX_NAME_LEN: usize = 100;
+pub use crate::settings::MAX_NAME_LEN;
 /// The most profiles one file holds; far more than anyone needs, a bound against runaway files.
 pub const MAX_PROFILES: usize = 1000;
 
@@ -296,27 +295,7 @@ impl From<ProfileError> for UserError {
 
 /// Checks a profile name; returns it trimmed.
 pub fn validate_name(name: &str) -> Result<String, ProfileError> {
-    let n = name.trim();
-    if n.is_empty() {
-        return Err(ProfileError::InvalidName(
-            "The profile name is empty. Give it a name you will recognise, such as \"Work\" or \
-             \"Website\"."
-                .into(),
-        ));
-    }
-    if n.chars().any(char::is_control) {
-        return Err(ProfileError::InvalidName(
-            "The profile name contains a line break or another invisible control character. \
-             Type it again on one line."
-                .into(),
-        ));
-    }
-    if n.chars().count() > MAX_NAME_LEN {
-        return Err(ProfileError::InvalidName(format!(
-            "The profile name is longer than {MAX_NAME_LEN} characters. Choose a shorter one."
-        )));
-    }
-    Ok(n.to_owned())
+    crate::settings::validate_profile_name(name).map_err(ProfileError::InvalidName)
 }
 
 /// Now, as RFC 3339 in UTC with whole seconds.

@@ -231,6 +231,18 @@ where
         .map_err(|_| ProfileError::Interrupted)?
 }
 
+impl From<crate::export::Imported> for SaveRequest {
+    /// A request to save an imported profile as a new one.
+    fn from(i: crate::export::Imported) -> Self {
+        SaveRequest {
+            id: None,
+            name: i.name,
+            settings: i.settings,
+            password: i.password,
+        }
+    }
+}
+
 /// Imports Portolan's JSON (pasted or from a file) as a new saved profile, its password (when
 /// the file has one) going to the keychain. A name already in use gets " (imported)" added.
 pub fn import_profile(
@@ -239,7 +251,7 @@ pub fn import_profile(
     text: &str,
 ) -> Result<Profile, ProfileError> {
     let imported = crate::export::import_json(text)?;
-    let mut req = imported.into_save_request();
+    let mut req = SaveRequest::from(imported);
     let base = req.name.clone();
     let mut attempt = 1;
     loop {

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::date_for_people;
 use super::Report;
-use crate::words::date_for_people;
 
 /// One line of the details: a label and its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

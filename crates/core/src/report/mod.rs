@@ -255,3 +255,13 @@ impl ArrivalQuestion {
         }
     }
 }
+
+/// A date as people write it ("4 December 2027"), from the engine's ISO 8601 form
+/// (`2027-12-04T13:48:25Z`); anything else is returned as it is.
+pub fn date_for_people(iso: &str) -> String {
+    let format = time::format_description::well_known::Rfc3339;
+    match time::OffsetDateTime::parse(iso, &format) {
+        Ok(t) => format!("{} {} {}", t.day(), t.month(), t.year()),
+        Err(_) => iso.to_owned(),
+    }
+}

@@ -336,7 +336,7 @@ fn tls_ok_summary(info: Option<&TlsInfo>) -> String {
         s.push_str(&format!(
             "; certificate for {} valid until {}",
             c.names.join(", "),
-            crate::words::date_for_people(&c.not_after)
+            crate::report::date_for_people(&c.not_after)
         ));
     }
     if i.exception_used {

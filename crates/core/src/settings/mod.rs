@@ -8,6 +8,7 @@ use crate::error::{ErrorCode, UserError};
 use crate::ports::Security;
 
 mod window;
+pub use crate::error::FieldError;
 pub use window::WindowSettings;
 
 /// The longest host name DNS allows.
@@ -51,14 +52,6 @@ pub struct SmtpSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub ehlo_name: Option<String>,
-}
-/// One field that is wrong, and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct FieldError {
-    /// The field's name as in `SmtpSettings` (`host`, `port`, `username`, `from`, …).
-    pub field: String,
-    /// What is wrong and what to do, naming the field in plain words.
-    pub message: String,
 }
 
 impl SmtpSettings {
@@ -379,6 +372,35 @@ pub fn validate_address(what: &str, addr: &str) -> Result<(), String> {
     crate::address::check(what, addr)
         .map(|_| ())
         .map_err(|p| p.sentence())
+}
+
+/// The longest profile name, in characters.
+pub const MAX_NAME_LEN: usize = 100;
+
+/// Checks a profile's name (saved, or read from an exported file); returns it trimmed, or the
+/// sentence that says what is wrong.
+pub fn validate_profile_name(name: &str) -> Result<String, String> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(
+            "The profile name is empty. Give it a name you will recognise, such as \
+                    \"Work\" or \"Website\"."
+                .into(),
+        );
+    }
+    if n.chars().any(char::is_control) {
+        return Err(
+            "The profile name contains a line break or another invisible control character. \
+             Type it again on one line."
+                .into(),
+        );
+    }
+    if n.chars().count() > MAX_NAME_LEN {
+        return Err(format!(
+            "The profile name is longer than {MAX_NAME_LEN} characters. Choose a shorter one."
+        ));
+    }
+    Ok(n.to_owned())
 }
 
 #[cfg(test)]
