@@ -434,6 +434,40 @@ fn the_ehlo_name_travels_to_msmtp_and_swaks() {
 }
 
 #[test]
+fn the_ehlo_name_travels_to_postfix_laravel_nodemailer_and_phpmailer() {
+    let mut inp = input("Work", "me@example.com", "pw");
+    inp.settings.ehlo_name = Some("laptop.example.com".into());
+    let postfix = render(FormatId::Postfix, &inp, false).text;
+    assert!(
+        postfix
+            .lines()
+            .any(|l| l == "smtp_helo_name = laptop.example.com"),
+        "{postfix}"
+    );
+    let laravel = render(FormatId::Laravel, &inp, false).text;
+    assert_eq!(
+        dotenv(&laravel)["MAIL_EHLO_DOMAIN"],
+        "laptop.example.com",
+        "{laravel}"
+    );
+    let node = render(FormatId::Nodemailer, &inp, false).text;
+    assert!(node.contains("  name: \"laptop.example.com\","), "{node}");
+    let php = render(FormatId::Phpmailer, &inp, false).text;
+    assert!(php.contains("$mail->Helo = 'laptop.example.com';"), "{php}");
+    // Without the setting, none of them names one.
+    inp.settings.ehlo_name = None;
+    for f in [
+        FormatId::Postfix,
+        FormatId::Laravel,
+        FormatId::Nodemailer,
+        FormatId::Phpmailer,
+    ] {
+        let t = render(f, &inp, false).text;
+        assert!(!t.contains("laptop") && !t.contains("EHLO"), "{t}");
+    }
+}
+
+#[test]
 fn postfix_lines_read_back_with_postconf_and_postmap() {
     let v = "pa$s\"w'd #x";
     let text = render(

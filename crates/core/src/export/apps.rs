@@ -78,6 +78,10 @@ pub(crate) fn laravel(c: &Ctx) -> Result<String, Unwritable> {
         None => o.push_str("MAIL_USERNAME=null\nMAIL_PASSWORD=null\n"),
     }
     env_line(&mut o, "MAIL_FROM_ADDRESS", "sender address", &c.s.from)?;
+    if let Some(name) = &c.s.ehlo_name {
+        o.push_str("# The name Laravel gives in its hello (EHLO), read by config/mail.php's local_domain.\n");
+        env_line(&mut o, "MAIL_EHLO_DOMAIN", "EHLO name", name)?;
+    }
     Ok(o)
 }
 
@@ -142,6 +146,12 @@ pub(crate) fn nodemailer(c: &Ctx) -> Result<String, Unwritable> {
     if c.s.security == Security::Starttls {
         o.push_str("  requireTLS: true, // refuse to go on without the STARTTLS upgrade\n");
     }
+    if let Some(name) = &c.s.ehlo_name {
+        o.push_str(&format!(
+            "  name: {}, // the name given in the hello (EHLO)\n",
+            json_str(name)
+        ));
+    }
     if let Some(u) = c.user() {
         o.push_str("  auth: {\n");
         o.push_str(&format!("    user: {},\n", json_str(u)));
@@ -199,6 +209,12 @@ pub(crate) fn phpmailer(c: &Ctx) -> Result<String, Unwritable> {
         None => o.push_str("$mail->SMTPAuth = false;\n"),
     }
     o.push_str(&format!("$mail->setFrom({});\n", php_str(&c.s.from)));
+    if let Some(name) = &c.s.ehlo_name {
+        o.push_str(&format!(
+            "$mail->Helo = {}; // the name given in the hello (EHLO)\n",
+            php_str(name)
+        ));
+    }
     Ok(o)
 }
 

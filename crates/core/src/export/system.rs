@@ -194,6 +194,12 @@ pub(crate) fn postfix(c: &Ctx) -> Result<String, Unwritable> {
         }
         Security::None => o.push_str("smtp_tls_security_level = may\n"),
     }
+    if let Some(name) = &c.s.ehlo_name {
+        // A checked EHLO name holds letters, digits and . - _ : [ ] only: nothing main.cf
+        // reads as syntax.
+        o.push_str("# The name given in the hello (EHLO) to the relay:\n");
+        o.push_str(&format!("smtp_helo_name = {name}\n"));
+    }
     let Some(user) = c.user() else {
         o.push_str("# This server is used without signing in: no sasl_passwd needed.\n");
         return Ok(o);
