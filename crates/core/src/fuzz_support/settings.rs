@@ -58,8 +58,15 @@ pub fn settings(data: &[u8]) {
             assert!(!errors.is_empty(), "a refusal without a problem");
             for e in &errors {
                 assert!(
-                    ["host", "port", "username", "from", "cert_exception"]
-                        .contains(&e.field.as_str()),
+                    [
+                        "host",
+                        "port",
+                        "username",
+                        "from",
+                        "cert_exception",
+                        "ehlo_name"
+                    ]
+                    .contains(&e.field.as_str()),
                     "unknown field {:?}",
                     e.field
                 );
