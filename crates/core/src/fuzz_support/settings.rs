@@ -149,10 +149,26 @@ fn check_exports(s: &SmtpSettings) {
                 );
                 let again = export::export(format, &without, false)
                     .unwrap_or_else(|e| panic!("{format} depends on the password: {}", e.code()));
-                assert_eq!(e.text, again.text, "{format} depends on the password");
+                assert_eq!(
+                    without_clock(format, &e.text),
+                    without_clock(format, &again.text),
+                    "{format} depends on the password"
+                );
             }
             Err(ExportError::NotRepresentable { .. }) => {}
             Err(e) => panic!("{format} refused valid settings: {}", e.code()),
         }
     }
+}
+
+/// The text without the lines that name the time it was made (the host check page's expiry),
+/// so two exports a second apart compare equal.
+fn without_clock(format: FormatId, text: &str) -> String {
+    if format != FormatId::CheckPhp {
+        return text.to_owned();
+    }
+    text.lines()
+        .filter(|l| !l.contains("PORTOLAN_EXPIRES") && !l.contains("stops working at"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
