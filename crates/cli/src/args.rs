@@ -10,16 +10,14 @@ use portolan_core::ports::Security;
 use portolan_core::profiles::{Profile, ProfileStore};
 use portolan_core::settings::{FieldError, SmtpSettings};
 use portolan_core::tls::Trust;
+use portolan_core::words::cli_help;
 
 /// The connection and sign-in options of `check`, `send` and `profiles save`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConnectionArgs {
-    /// The port (465, 587, 2525, 25, …); defaults to 465 for tls, 587 otherwise.
-    #[arg(long, value_parser = parse_port, allow_negative_numbers = true)]
+    #[arg(long, value_parser = parse_port, allow_negative_numbers = true, help = cli_help::PORT)]
     pub port: Option<u16>,
-    /// How the connection is protected: tls (encrypted from the start), starttls (upgrade
-    /// with STARTTLS) or none.
-    #[arg(long, default_value = "starttls")]
+    #[arg(long, default_value = "starttls", help = cli_help::SECURITY)]
     pub security: Security,
     /// The sign-in name (often the full address). Without it, sign-in is not tried.
     #[arg(long)]
@@ -27,8 +25,7 @@ pub struct ConnectionArgs {
     /// The sender address (defaults to --user when it is an address).
     #[arg(long)]
     pub from: Option<String>,
-    /// Allow sending the password over an unencrypted connection (unsafe).
-    #[arg(long)]
+    #[arg(long, help = cli_help::ALLOW_PLAINTEXT_AUTH)]
     pub allow_plaintext_auth: bool,
     /// Read the password from the first line of standard input.
     #[arg(long)]

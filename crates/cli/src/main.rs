@@ -38,11 +38,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Explain which SMTP port to use (465, 587, 2525, 25) in plain words.
+    #[command(about = portolan_core::words::cli_help::PORTS_COMMAND)]
     Ports(cmd::ports::Args),
     /// Find the outgoing-server settings for an email address.
     Discover(cmd::discover::Args),
-    /// Check one server configuration step by step (connect, encryption, sign-in).
+    #[command(about = portolan_core::words::cli_help::CHECK_COMMAND)]
     Check(cmd::check::Args),
     /// Find which ports of a server answer, and which one to use.
     Probe(cmd::probe::Args),

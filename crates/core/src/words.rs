@@ -214,6 +214,29 @@ pub fn phrases() -> Phrases {
     }
 }
 
+/// The command line's help texts about ports and security (`portolan --help` and the options'
+/// help), so the CLI writes none of its own. Like clap's own, they end without a full stop.
+pub mod cli_help {
+    /// `portolan ports`.
+    pub const PORTS_COMMAND: &str =
+        "Explain which SMTP port to use (465, 587, 2525, 25) in plain words";
+    /// `portolan check`.
+    pub const CHECK_COMMAND: &str =
+        "Check one server configuration step by step (connect, encryption, sign-in)";
+    /// `--port`.
+    pub const PORT: &str =
+        "The port (465, 587, 2525, 25, …); defaults to 465 for tls, 587 otherwise";
+    /// `--security`.
+    pub const SECURITY: &str = "How the connection is protected: tls (encrypted from the \
+         start), starttls (upgrade with STARTTLS) or none";
+    /// `--allow-plaintext-auth`.
+    pub const ALLOW_PLAINTEXT_AUTH: &str =
+        "Allow sending the password over an unencrypted connection (unsafe)";
+    /// `probe --port`.
+    pub const PROBE_PORT: &str = "A port to try, as PORT:SECURITY (e.g. 587:starttls); repeat \
+         for several. Default: 465:tls 587:starttls 2525:starttls 25:starttls, best first";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

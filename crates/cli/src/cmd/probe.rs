@@ -13,9 +13,8 @@ use crate::runtime;
 pub struct Args {
     /// The mail server's name, e.g. smtp.example.com.
     host: String,
-    /// A port to try, as PORT:SECURITY (e.g. 587:starttls); repeat for several. Default:
-    /// 465:tls 587:starttls 2525:starttls 25:starttls, best first.
     #[arg(
+        help = portolan_core::words::cli_help::PROBE_PORT,
         long = "port",
         value_name = "PORT:SECURITY",
         value_parser = parse_candidate,
