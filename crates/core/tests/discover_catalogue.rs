@@ -317,7 +317,9 @@ fn every_note_about_a_deadline_is_dated_and_shows_its_date() {
             if n.deadline.is_some() {
                 let as_of = n.as_of.as_deref().expect("dated");
                 assert!(
-                    shown.text.contains(&catalogue::long_date(as_of)),
+                    shown
+                        .text
+                        .contains(&portolan_core::report::date_for_people(as_of)),
                     "{}: {}",
                     p.id,
                     shown.text

@@ -193,32 +193,6 @@ pub const CHECKED_HERE: &str = "This was checked from this computer. A web host 
      network can block mail ports that work here, so check from where the settings will be \
      used too (the export \"Check from your web host\" does that on a PHP or WordPress host).";
 
-/// `2027-12-04T13:48:25Z` as people write it: "4 December 2027". Anything else is kept.
-pub fn human_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let parts: Vec<&str> = iso.get(..10).unwrap_or("").split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => match (m.parse::<usize>(), d.parse::<u8>()) {
-            (Ok(m @ 1..=12), Ok(d @ 1..=31)) => format!("{d} {} {y}", MONTHS[m - 1]),
-            _ => iso.to_owned(),
-        },
-        _ => iso.to_owned(),
-    }
-}
-
 /// The verdict for a failure.
 pub fn diagnose(f: &Failure, ctx: &Context<'_>) -> Verdict {
     let s = ctx.settings;

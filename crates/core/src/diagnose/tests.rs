@@ -474,8 +474,14 @@ fn passing_checks_say_where_they_were_checked_and_sends_say_accepted() {
 
 #[test]
 fn dates_are_written_for_people() {
-    assert_eq!(human_date("2027-12-04T13:48:25Z"), "4 December 2027");
-    assert_eq!(human_date("2021-01-01T00:00:00Z"), "1 January 2021");
-    assert_eq!(human_date("garbage"), "garbage");
-    assert_eq!(human_date("2021-13-01"), "2021-13-01");
+    assert_eq!(
+        crate::report::date_for_people("2027-12-04T13:48:25Z"),
+        "4 December 2027"
+    );
+    assert_eq!(
+        crate::report::date_for_people("2021-01-01T00:00:00Z"),
+        "1 January 2021"
+    );
+    assert_eq!(crate::report::date_for_people("garbage"), "garbage");
+    assert_eq!(crate::report::date_for_people("2021-13-01"), "2021-13-01");
 }

@@ -100,7 +100,7 @@ pub(super) fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
         }
         TlsFailure::Cert(CertProblem::Expired) => {
             let until = leaf
-                .map(|c| super::human_date(&c.not_after))
+                .map(|c| crate::report::date_for_people(&c.not_after))
                 .unwrap_or_default();
             verdict(
                 C::CertExpired,
@@ -138,7 +138,7 @@ pub(super) fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
         }
         TlsFailure::Cert(CertProblem::NotYetValid) => {
             let from = leaf
-                .map(|c| super::human_date(&c.not_before))
+                .map(|c| crate::report::date_for_people(&c.not_before))
                 .unwrap_or_default();
             verdict(
                 C::CertExpired,

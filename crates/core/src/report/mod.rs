@@ -256,12 +256,47 @@ impl ArrivalQuestion {
     }
 }
 
-/// A date as people write it ("4 December 2027"), from the engine's ISO 8601 form
-/// (`2027-12-04T13:48:25Z`); anything else is returned as it is.
+/// A date as people write it ("4 December 2027"), from the engine's ISO 8601 forms
+/// (`2027-12-04T13:48:25Z` or `2027-12-04`); anything else is returned as it is.
 pub fn date_for_people(iso: &str) -> String {
-    let format = time::format_description::well_known::Rfc3339;
-    match time::OffsetDateTime::parse(iso, &format) {
-        Ok(t) => format!("{} {} {}", t.day(), t.month(), t.year()),
-        Err(_) => iso.to_owned(),
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let day = iso.get(..10).filter(|_| {
+        iso.get(10..)
+            .is_some_and(|t| t.is_empty() || t.starts_with('T'))
+    });
+    match day.and_then(calendar_date) {
+        Some((y, m, d)) => format!("{d} {} {y}", MONTHS[usize::from(m - 1)]),
+        None => iso.to_owned(),
     }
+}
+
+/// `YYYY-MM-DD` as numbers, when it is a real date.
+pub fn calendar_date(s: &str) -> Option<(u16, u8, u8)> {
+    let mut parts = s.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (u16, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then_some((y, m, d))
 }

@@ -305,7 +305,7 @@ impl Provider {
             .map(|n| {
                 let mut text = n.text.clone();
                 if let Some(d) = n.as_of.as_deref() {
-                    text = format!("As of {}: {text}", long_date(d));
+                    text = format!("As of {}: {text}", crate::report::date_for_people(d));
                 }
                 if !n.source.verified {
                     text = format!(
@@ -339,42 +339,7 @@ impl Provider {
     }
 }
 
-/// `YYYY-MM-DD` as "27 January 2026" (the date as given when it is not one).
-pub fn long_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    match parse_date(iso) {
-        Some((y, m, d)) => format!("{d} {} {y}", MONTHS[usize::from(m - 1)]),
-        None => iso.to_owned(),
-    }
-}
-
-/// `YYYY-MM-DD` as numbers, when it is a real date.
+/// `YYYY-MM-DD` as numbers, when it is a real date from 1990 on (a date a fact was read).
 pub(super) fn parse_date(iso: &str) -> Option<(u16, u8, u8)> {
-    let mut parts = iso.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (u16, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
-        2 => 28,
-        _ => return None,
-    };
-    ((1..=days).contains(&d) && y >= 1990).then_some((y, m, d))
+    crate::report::calendar_date(iso).filter(|&(y, _, _)| y >= 1990)
 }

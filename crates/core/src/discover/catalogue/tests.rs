@@ -81,8 +81,14 @@ fn placeholders_in_hosts_are_filled_from_the_address() {
 
 #[test]
 fn dates_are_written_out_and_checked() {
-    assert_eq!(long_date("2026-01-27"), "27 January 2026");
-    assert_eq!(long_date("2024-09-16"), "16 September 2024");
+    assert_eq!(
+        crate::report::date_for_people("2026-01-27"),
+        "27 January 2026"
+    );
+    assert_eq!(
+        crate::report::date_for_people("2024-09-16"),
+        "16 September 2024"
+    );
     assert!(parse_date("2024-02-29").is_some());
     for bad in [
         "2026-02-29",
