@@ -30,62 +30,6 @@ use tauri::Manager;
 
 const PW: &str = "App Leak \"Canary\" 5t\\Qz&%/+ Pö!";
 
-/// Every log line of the dependencies, at trace level.
-static LOGS: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-struct LogCapture;
-
-impl log::Log for LogCapture {
-    fn enabled(&self, _: &log::Metadata) -> bool {
-        true
-    }
-    fn log(&self, r: &log::Record) {
-        let line = format!("log {} {}: {}", r.level(), r.target(), r.args());
-        LOGS.lock().unwrap().push(line);
-    }
-    fn flush(&self) {}
-}
-
-struct TraceCapture(std::sync::atomic::AtomicU64);
-
-struct Fields(String);
-
-impl tracing::field::Visit for Fields {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!(" {}={value:?}", field.name()));
-    }
-}
-
-impl tracing::Subscriber for TraceCapture {
-    fn enabled(&self, _: &tracing::Metadata) -> bool {
-        true
-    }
-    fn new_span(&self, a: &tracing::span::Attributes) -> tracing::span::Id {
-        let mut f = Fields(String::new());
-        a.record(&mut f);
-        LOGS.lock()
-            .unwrap()
-            .push(format!("span {}{}", a.metadata().target(), f.0));
-        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        tracing::span::Id::from_u64(n + 1)
-    }
-    fn record(&self, _: &tracing::span::Id, r: &tracing::span::Record) {
-        let mut f = Fields(String::new());
-        r.record(&mut f);
-        LOGS.lock().unwrap().push(format!("record{}", f.0));
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event) {
-        let mut f = Fields(String::new());
-        e.record(&mut f);
-        LOGS.lock()
-            .unwrap()
-            .push(format!("event {}{}", e.metadata().target(), f.0));
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
 /// A private X server for the clipboard, stopped when dropped.
 struct Xvfb(Child);
 
@@ -175,9 +119,7 @@ async fn the_password_stays_out_of_every_path_of_the_app() {
     let Some(env) = portolan_test_support::servers::test_servers() else {
         return;
     };
-    log::set_boxed_logger(Box::new(LogCapture)).unwrap();
-    log::set_max_level(log::LevelFilter::Trace);
-    tracing::subscriber::set_global_default(TraceCapture(0.into())).unwrap();
+    portolan_test_support::logs::capture();
     let _x = xvfb();
     std::env::set_var("PORTOLAN_CA_FILE", &env["PORTOLAN_TEST_CA_FILE"]);
 
@@ -377,7 +319,7 @@ async fn the_password_stays_out_of_every_path_of_the_app() {
     for e in &events {
         scan.text("event", e);
     }
-    let logs = LOGS.lock().unwrap().clone();
+    let logs = portolan_test_support::logs::lines();
     for l in &logs {
         scan.text("log line", l);
     }

@@ -8,12 +8,14 @@
 //!   resolver.
 //! - [`pki`]: a throw-away CA (rcgen) and server configurations signed by it.
 //! - [`leak`]: every form of a password, and a scanner that looks for them in outputs.
+//! - [`logs`]: the dependencies' `log` and `tracing` lines at trace level, captured.
 //!
 //! Scripted servers that only one test file uses stay beside that file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod dns;
 pub mod leak;
+pub mod logs;
 pub mod pki;
 pub mod servers;
 pub mod session;
