@@ -94,14 +94,21 @@ async function previousAppGone(ms) {
   }
 }
 
-/** Launches the app; returns { browser, stop }. */
-export async function launch() {
+/**
+ * Launches the app; returns { browser, stop }. `wrap(cmd, args)` may return another
+ * [cmd, args] to start tauri-driver through (a namespace, see isolate.mjs); `env` is added to
+ * the environment of the driver and so of the app.
+ */
+export async function launch({ wrap = null, env = {} } = {}) {
   if (!APP) throw new Error("PORTOLAN_APP must name the built app binary");
   await previousAppGone(10000);
   const port = await freePort();
   const nativePort = await freePort();
-  const driver = spawn(DRIVER, ["--port", String(port), "--native-port", String(nativePort)], {
+  const driverArgs = ["--port", String(port), "--native-port", String(nativePort)];
+  const [cmd, args] = wrap ? wrap(DRIVER, driverArgs) : [DRIVER, driverArgs];
+  const driver = spawn(cmd, args, {
     stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, ...env },
   });
   await waitForPort(port, 15000);
   let browser;
