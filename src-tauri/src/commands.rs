@@ -450,10 +450,11 @@ pub fn open_page(args: OpenPageArgs) -> Result<(), UserError> {
     })
 }
 
-/// Puts a fix's prepared text (the request for the IT admin) on the clipboard.
+/// Puts a fix's prepared text (the request for the IT admin) on the clipboard; a text over
+/// the core's bound is refused and nothing is copied.
 #[tauri::command]
 pub fn copy_text(args: CopyTextArgs, clipboard: State<'_, Clipboard>) -> Result<(), UserError> {
-    clipboard.copy_plain(&args.text)
+    clipboard.copy_plain(args.checked_text()?)
 }
 
 #[cfg(test)]

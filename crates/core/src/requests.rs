@@ -11,6 +11,7 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use crate::check::Report;
+use crate::error::FaceError;
 use crate::export::FormatId;
 use crate::sensitive::Password;
 use crate::settings::{SmtpSettings, WindowSettings};
@@ -102,6 +103,24 @@ pub struct OpenPageArgs {
 pub struct CopyTextArgs {
     /// The text, as a fix's `copy_text` gave it.
     pub text: String,
+}
+
+/// The longest text `copy_text` puts on the clipboard. A fix's prepared text is a few hundred
+/// bytes; anything near this is not one.
+pub const MAX_COPY_TEXT_BYTES: usize = 64 * 1024;
+
+impl CopyTextArgs {
+    /// The text to copy, or the core's sentence when it is longer than [`MAX_COPY_TEXT_BYTES`]
+    /// (then nothing is copied).
+    pub fn checked_text(&self) -> Result<&str, FaceError> {
+        if self.text.len() > MAX_COPY_TEXT_BYTES {
+            return Err(FaceError::CopyTooLong {
+                kib: self.text.len().div_ceil(1024),
+                limit_kib: MAX_COPY_TEXT_BYTES / 1024,
+            });
+        }
+        Ok(&self.text)
+    }
 }
 
 /// `cancel`: stop an operation in flight.
@@ -234,5 +253,26 @@ mod tests {
         .unwrap();
         assert!(!format!("{args:?}").contains("canary"));
         assert_eq!(args.password.unwrap().expose(), "canary-Pw");
+    }
+
+    #[test]
+    fn copy_text_takes_a_fixs_text_and_refuses_a_flood() {
+        let args = |text: String| CopyTextArgs { text };
+        let request = args("Hello, could you allow authenticated SMTP?".into());
+        assert_eq!(
+            request.checked_text().unwrap(),
+            "Hello, could you allow authenticated SMTP?"
+        );
+        let at_limit = args("x".repeat(MAX_COPY_TEXT_BYTES));
+        assert_eq!(at_limit.checked_text().unwrap().len(), MAX_COPY_TEXT_BYTES);
+        let flood = args("x".repeat(10 * 1024 * 1024));
+        let err = crate::error::UserError::from(flood.checked_text().unwrap_err());
+        assert_eq!(err.code, crate::error::ErrorCode::ClipboardFailed);
+        assert_eq!(
+            err.message,
+            "This text is too long to copy (10240 KiB; Portolan copies at most 64 KiB), so \
+             nothing was copied."
+        );
+        assert!(err.hint.contains("copy it yourself"), "{}", err.hint);
     }
 }

@@ -75,6 +75,17 @@ pub enum FaceError {
     /// The clipboard refused the text.
     #[error("Portolan could not put the text on the clipboard ({0}).")]
     Clipboard(String),
+    /// The text to copy is longer than the clipboard commands take.
+    #[error(
+        "This text is too long to copy ({kib} KiB; Portolan copies at most {limit_kib} KiB), so \
+         nothing was copied."
+    )]
+    CopyTooLong {
+        /// Its size, rounded up.
+        kib: usize,
+        /// The most that is copied.
+        limit_kib: usize,
+    },
     /// The system browser did not open the page.
     #[error("Portolan could not open your web browser ({reason}).")]
     Browser {
@@ -131,7 +142,7 @@ impl FaceError {
             FaceError::Password { .. } => ErrorCode::PasswordUnreadable,
             FaceError::ImportUnreadable { .. } => ErrorCode::ImportUnreadable,
             FaceError::ImportNotText(_) => ErrorCode::ImportInvalid,
-            FaceError::Clipboard(_) => ErrorCode::ClipboardFailed,
+            FaceError::Clipboard(_) | FaceError::CopyTooLong { .. } => ErrorCode::ClipboardFailed,
             FaceError::Browser { .. } => ErrorCode::BrowserFailed,
             FaceError::Start(_) | FaceError::Json(_) | FaceError::Unexpected => ErrorCode::Internal,
         }
@@ -159,6 +170,9 @@ impl FaceError {
                 ..
             } => "Use --password-stdin or the PORTOLAN_PASSWORD variable instead.".to_owned(),
             FaceError::ImportNotText(_) => "Choose the .json file Portolan exported.".to_owned(),
+            FaceError::CopyTooLong { .. } => {
+                "Select the text in the window and copy it yourself.".to_owned()
+            }
             FaceError::Browser { url, .. } => {
                 format!("Open this page in your browser yourself ({url}).")
             }
