@@ -129,6 +129,7 @@ pub async fn check(
         settings,
         password,
         profile_id,
+        provider_id,
         request_id,
     } = args;
     let settings = settings.parse()?;
@@ -137,7 +138,10 @@ pub async fn check(
     let opts = CheckOptions {
         trust: trust()?,
         cancel: ticket.token.clone(),
-        provider: portolan_core::discover::catalogue::known_provider(&settings, None),
+        provider: portolan_core::discover::catalogue::known_provider(
+            &settings,
+            provider_id.as_deref(),
+        ),
         ..Default::default()
     };
     portolan_core::check::check(
@@ -162,6 +166,7 @@ pub async fn send_test(
         settings,
         password,
         profile_id,
+        provider_id,
         to,
         request_id,
     } = args;
@@ -171,7 +176,10 @@ pub async fn send_test(
     let opts = CheckOptions {
         trust: trust()?,
         cancel: ticket.token.clone(),
-        provider: portolan_core::discover::catalogue::known_provider(&settings, None),
+        provider: portolan_core::discover::catalogue::known_provider(
+            &settings,
+            provider_id.as_deref(),
+        ),
         ..Default::default()
     };
     let to = non_empty(to);
@@ -297,6 +305,7 @@ pub async fn profile_save(
         name: args.name,
         settings: args.settings.parse()?,
         password: password(args.password),
+        provider_id: non_empty(args.provider_id),
     };
     saved
         .blocking(move |store, keychain| {

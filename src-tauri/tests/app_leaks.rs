@@ -156,6 +156,7 @@ async fn the_password_stays_out_of_every_path_of_the_app() {
         settings,
         password: password.map(|p| Password::new(p.to_owned())),
         profile_id: None,
+        provider_id: None,
         request_id: id.to_owned(),
     };
     let copy_args =
@@ -186,6 +187,7 @@ async fn the_password_stays_out_of_every_path_of_the_app() {
             settings: tls(),
             password: Some(Password::new(pw.to_owned())),
             profile_id: None,
+            provider_id: None,
             to: None,
             request_id: what.into(),
         };
@@ -211,6 +213,7 @@ async fn the_password_stays_out_of_every_path_of_the_app() {
         name: "Leak test".into(),
         settings: tls(),
         password: Some(Password::new(PW.to_owned())),
+        provider_id: None,
     };
     let saved = commands::profile_save(args, app.state()).await;
     reply(&mut scan, "save", &saved);

@@ -44,6 +44,12 @@ pub struct CheckArgs {
     pub password: Option<Password>,
     /// The saved profile these settings belong to, whose keychain entry may be used.
     pub profile_id: Option<String>,
+    /// The catalogue's id of the provider these settings came from: the discovery
+    /// candidate's `provider_id` (found by the address or by the domain's MX alone), the
+    /// chosen sending service's `id`, or the saved profile's `provider_id`. The check believes
+    /// it only when the catalogue knows it and it lists this server; else the server's name
+    /// decides.
+    pub provider_id: Option<String>,
     /// The id `cancel` stops this operation with.
     pub request_id: String,
 }
@@ -60,6 +66,8 @@ pub struct SendTestArgs {
     pub password: Option<Password>,
     /// As for `check`.
     pub profile_id: Option<String>,
+    /// As for `check`.
+    pub provider_id: Option<String>,
     /// The recipient; null (or empty) sends to the sender itself.
     pub to: Option<String>,
     /// The id `cancel` stops this operation with.
@@ -145,6 +153,9 @@ pub struct ProfileSaveArgs {
     /// A password for the keychain; null leaves the keychain as it is.
     #[ts(as = "Option<String>")]
     pub password: Option<Password>,
+    /// The catalogue's id of the provider or sending service these settings are for (as for
+    /// `check`), kept with the profile; null when none is known.
+    pub provider_id: Option<String>,
 }
 
 /// `profile_rename`: give a profile a new name.
@@ -249,6 +260,7 @@ mod tests {
                 "username": "a@example.com", "from": "a@example.com",
             },
             "password": "canary-Pw",
+            "provider_id": null,
         }))
         .unwrap();
         assert!(!format!("{args:?}").contains("canary"));

@@ -278,6 +278,7 @@ fn req(id: Option<&str>, name: &str, password: Option<&str>) -> SaveRequest {
         name: name.into(),
         settings: settings(),
         password: password.map(|p| Sensitive::new(p.to_owned())),
+        provider_id: None,
     }
 }
 

@@ -558,6 +558,7 @@ fn profiles_and_mock_keychain() {
         name: "Work".into(),
         settings: smtp("smtp.example.com"),
         password: Some(pw()),
+        provider_id: None,
     };
     note(&mut scan, "save request Debug", format!("{req:?}"));
     let p = profiles::save_profile(&store, &k, req).unwrap();
@@ -652,6 +653,7 @@ fn profiles_and_mock_keychain() {
                 name: "Bad".into(),
                 settings: bad,
                 password: Some(pw()),
+                provider_id: None,
             },
         ),
         (
@@ -661,6 +663,7 @@ fn profiles_and_mock_keychain() {
                 name: "work 2".into(),
                 settings: smtp("smtp.example.com"),
                 password: Some(pw()),
+                provider_id: None,
             },
         ),
         (
@@ -670,6 +673,7 @@ fn profiles_and_mock_keychain() {
                 name: "X".into(),
                 settings: smtp("smtp.example.com"),
                 password: Some(pw()),
+                provider_id: None,
             },
         ),
         (
@@ -679,6 +683,7 @@ fn profiles_and_mock_keychain() {
                 name: " ".into(),
                 settings: smtp("smtp.example.com"),
                 password: Some(pw()),
+                provider_id: None,
             },
         ),
         (
@@ -688,6 +693,7 @@ fn profiles_and_mock_keychain() {
                 name: "Long".into(),
                 settings: smtp("smtp.example.com"),
                 password: Some(Sensitive::new(PW.repeat(300))),
+                provider_id: None,
             },
         ),
     ] {
@@ -799,6 +805,7 @@ fn errors_and_settings_types() {
         name: "x".into(),
         settings: s,
         password: Some(p),
+        provider_id: None,
     };
     scan.text("save request", &format!("{req:#?}"));
     let e = Trust::with_extra_ca_pem(PW.as_bytes()).unwrap_err();
@@ -1004,6 +1011,7 @@ async fn trace_child() {
                 name: "Traced".into(),
                 settings: smtp("smtp.example.com"),
                 password: Some(pw()),
+                provider_id: None,
             },
         )
         .unwrap();

@@ -73,6 +73,7 @@ fn req(id: Option<&str>, name: &str, password: Option<&str>) -> SaveRequest {
         name: name.into(),
         settings: settings("smtp.example.com"),
         password: password.map(|p| Sensitive::new(p.to_owned())),
+        provider_id: None,
     }
 }
 

@@ -45,6 +45,7 @@ fn req(name: &str, password: Option<&str>) -> SaveRequest {
         name: name.into(),
         settings: settings("smtp.example.com"),
         password: password.map(|p| Sensitive::new(p.to_owned())),
+        provider_id: None,
     }
 }
 
@@ -103,6 +104,88 @@ fn save_rename_duplicate_delete_keep_file_and_keychain_in_step() {
         ["Office", "Office (copy 2)"]
     );
     assert_eq!(store.find("office").unwrap().id, p.id);
+}
+
+/// The provider a profile was made for (a discovery's, or a chosen sending service) is kept
+/// with it, only when the catalogue knows it, and survives an update and a copy; a file
+/// written before the field existed loads as it is and keeps its profiles when saved again.
+#[test]
+fn the_provider_is_kept_with_the_profile_and_old_files_still_load() {
+    let dir = folder("provider");
+    let store = ProfileStore::new(&dir);
+    let k = Keychain::mock();
+    let mut r = req("Shop", None);
+    r.provider_id = Some(" amazon-ses-eu-west-1 ".into());
+    let p = profiles::save_profile(&store, &k, r).unwrap();
+    assert_eq!(p.provider_id.as_deref(), Some("amazon-ses-eu-west-1"));
+    let text = std::fs::read_to_string(dir.join(FILE_NAME)).unwrap();
+    assert!(
+        text.contains("\"provider_id\": \"amazon-ses-eu-west-1\""),
+        "{text}"
+    );
+    let copy = profiles::duplicate_profile(&store, &k, &p.id, None).unwrap();
+    assert_eq!(copy.provider_id, p.provider_id);
+    // An id the catalogue does not know is not kept; an update says the provider anew.
+    let mut forged = req("Shop", None);
+    forged.id = Some(p.id.clone());
+    forged.provider_id = Some("no-such-provider".into());
+    let u = profiles::save_profile(&store, &k, forged).unwrap();
+    assert_eq!(u.provider_id, None);
+    let text = std::fs::read_to_string(dir.join(FILE_NAME)).unwrap();
+    assert!(text.matches("provider_id").count() == 1, "{text}");
+
+    // A profiles.json of schema 1 from before the field: read as it is, no notice.
+    let old = folder("provider-old");
+    let before = r#"{
+  "schema_version": 1,
+  "profiles": [
+    {
+      "id": "6f1c2a34-0000-4000-8000-000000000001",
+      "name": "Old shop",
+      "settings": {
+        "host": "smtp.example.com",
+        "port": 587,
+        "security": "starttls",
+        "username": "me@example.com",
+        "from": "me@example.com",
+        "allow_plaintext_auth": false,
+        "cert_exception": null
+      },
+      "password_saved": false,
+      "created": "2026-01-01T00:00:00Z",
+      "updated": "2026-01-01T00:00:00Z"
+    }
+  ]
+}
+"#;
+    std::fs::write(old.join(FILE_NAME), before).unwrap();
+    let store = ProfileStore::new(&old);
+    let list = store.list().unwrap();
+    assert!(list.notices.is_empty(), "{:?}", list.notices);
+    assert_eq!(list.profiles.len(), 1);
+    assert_eq!(list.profiles[0].name, "Old shop");
+    assert_eq!(list.profiles[0].provider_id, None);
+    let mut again = req("Old shop", None);
+    again.id = Some("6f1c2a34-0000-4000-8000-000000000001".into());
+    again.provider_id = Some("sendgrid".into());
+    let saved = profiles::save_profile(&store, &k, again).unwrap();
+    assert_eq!(saved.provider_id.as_deref(), Some("sendgrid"));
+    assert_eq!(names_in_file(&old.join(FILE_NAME)), ["Old shop"]);
+    assert!(
+        list_leftovers(&old).is_empty(),
+        "{:?}",
+        list_leftovers(&old)
+    );
+}
+
+/// Files beside the profiles file and its lock (a set-aside copy would be one).
+fn list_leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != FILE_NAME && !n.ends_with(".lock"))
+        .collect()
 }
 
 #[test]

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, within } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "../App.svelte";
-import { candidate, discovery, mockApp, startWith } from "../test/fixtures";
+import type { SmtpSettings } from "../lib/bindings";
+import { candidate, discovery, mockApp, report, startWith } from "../test/fixtures";
 
 afterEach(() => {
   cleanup();
@@ -41,5 +42,24 @@ describe("the address step", () => {
     // The engine's first security choice, with its usual port.
     expect((document.querySelector("input[name=security][value=tls]") as HTMLInputElement).checked).toBe(true);
     expect((screen.getByLabelText("Port") as HTMLInputElement).value).toBe("465");
+  });
+
+  it("tells the check which provider the proposal came from", async () => {
+    const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+    mockApp((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "discover") {
+        // Found by the domain's MX only: the server's name alone would not say Outlook.com.
+        const o = candidate("smtp-mail.outlook.com", { port: 587, security: "starttls", provider_id: "outlook-com" });
+        return discovery("ann@firma.example", [o]);
+      }
+      if (cmd === "check") return report(args.settings as SmtpSettings, "ok");
+      return null;
+    });
+    render(App);
+    await startWith("ann@firma.example");
+    await fireEvent.click(screen.getByRole("button", { name: "Check these settings" }));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "check")).toBe(true));
+    expect(calls.find((c) => c.cmd === "check")!.args).toMatchObject({ provider_id: "outlook-com" });
   });
 });

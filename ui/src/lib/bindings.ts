@@ -1193,6 +1193,12 @@ settings: SmtpSettings,
  */
 password_saved: boolean, 
 /**
+ * The catalogue's id of the provider or sending service these settings were made for
+ * (from the discovery or the service chosen), so a re-check knows the provider and
+ * reopening shows its words again. Absent in files saved before it existed.
+ */
+provider_id?: string, 
+/**
  * When the profile was created (RFC 3339, UTC).
  */
 created: string, 
@@ -1258,6 +1264,12 @@ settings: SmtpSettings,
  * Whether a password was saved in the keychain for this profile.
  */
 password_saved: boolean, 
+/**
+ * The catalogue's id of the provider or sending service these settings were made for
+ * (from the discovery or the service chosen), so a re-check knows the provider and
+ * reopening shows its words again. Absent in files saved before it existed.
+ */
+provider_id?: string, 
 /**
  * When the profile was created (RFC 3339, UTC).
  */
@@ -1401,6 +1413,14 @@ password: string | null,
  */
 profile_id: string | null, 
 /**
+ * The catalogue's id of the provider these settings came from: the discovery
+ * candidate's `provider_id` (found by the address or by the domain's MX alone), the
+ * chosen sending service's `id`, or the saved profile's `provider_id`. The check believes
+ * it only when the catalogue knows it and it lists this server; else the server's name
+ * decides.
+ */
+provider_id: string | null, 
+/**
  * The id `cancel` stops this operation with.
  */
 request_id: string, };
@@ -1418,6 +1438,10 @@ password: string | null,
  * As for `check`.
  */
 profile_id: string | null, 
+/**
+ * As for `check`.
+ */
+provider_id: string | null, 
 /**
  * The recipient; null (or empty) sends to the sender itself.
  */
@@ -1485,7 +1509,12 @@ settings: SmtpSettings,
 /**
  * A password for the keychain; null leaves the keychain as it is.
  */
-password: string | null, };
+password: string | null, 
+/**
+ * The catalogue's id of the provider or sending service these settings are for (as for
+ * `check`), kept with the profile; null when none is known.
+ */
+provider_id: string | null, };
 
 export type ProfileRenameArgs = { 
 /**

@@ -33,8 +33,12 @@ pub fn prepare(a: &ServerArgs) -> Result<Prepared, UserError> {
     let options = CheckOptions {
         trust: a.trust.trust()?,
         ehlo_name: a.ehlo.clone(),
-        // The verdict's first fix is the one that works at the provider behind the server.
-        provider: portolan_core::discover::catalogue::known_provider(&settings, None),
+        // The verdict's first fix is the one that works at the provider behind the server
+        // (a saved profile names the provider it was made for).
+        provider: portolan_core::discover::catalogue::known_provider(
+            &settings,
+            profile.as_ref().and_then(|p| p.provider_id.as_deref()),
+        ),
         ..CheckOptions::default()
     }
     .with_total_timeout(total);

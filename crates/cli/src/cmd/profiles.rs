@@ -138,6 +138,11 @@ fn save(a: SaveArgs, store: &ProfileStore, keychain: &Keychain, out: Out) -> Res
         password::read(a.connection.user.as_deref(), a.connection.password_stdin)?
     };
     let new_password = password.is_some();
+    // An update on the same server keeps the provider the profile was made for.
+    let provider_id = existing
+        .as_ref()
+        .filter(|p| p.settings.host.eq_ignore_ascii_case(&settings.host))
+        .and_then(|p| p.provider_id.clone());
     let profile = profiles::save_profile(
         store,
         keychain,
@@ -146,6 +151,7 @@ fn save(a: SaveArgs, store: &ProfileStore, keychain: &Keychain, out: Out) -> Res
             name: a.name,
             settings,
             password,
+            provider_id,
         },
     )?;
     out.show(&profile, |p| {

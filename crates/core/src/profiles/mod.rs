@@ -40,6 +40,12 @@ pub struct Profile {
     /// Whether a password was saved in the keychain for this profile.
     #[serde(default)]
     pub password_saved: bool,
+    /// The catalogue's id of the provider or sending service these settings were made for
+    /// (from the discovery or the service chosen), so a re-check knows the provider and
+    /// reopening shows its words again. Absent in files saved before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub provider_id: Option<String>,
     /// When the profile was created (RFC 3339, UTC).
     pub created: String,
     /// When it last changed (RFC 3339, UTC).
@@ -332,6 +338,7 @@ mod tests {
                 ehlo_name: None,
             },
             password_saved: true,
+            provider_id: None,
             created: "2026-01-01T00:00:00Z".into(),
             updated: "2026-01-01T00:00:00Z".into(),
         };

@@ -22,6 +22,9 @@ pub struct SaveRequest {
     pub settings: SmtpSettings,
     /// A password to put in the keychain; `None` leaves the keychain as it is.
     pub password: Option<Sensitive<String>>,
+    /// The catalogue's id of the provider or sending service the settings are for; kept
+    /// only when the catalogue knows it (see [`Profile::provider_id`]).
+    pub provider_id: Option<String>,
 }
 
 /// What deleting a profile did.
@@ -44,6 +47,14 @@ pub fn save_profile(
     req.settings
         .validate()
         .map_err(ProfileError::InvalidSettings)?;
+    // Only an id of the built-in catalogue is kept: anything else says nothing about the
+    // settings, and the check would not believe it anyway.
+    let provider_id = req
+        .provider_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| crate::discover::catalogue::by_id(id).is_some())
+        .map(str::to_owned);
     match req.id {
         None => {
             let id = new_id();
@@ -57,6 +68,7 @@ pub fn save_profile(
                 &name,
                 req.settings,
                 req.password.is_some(),
+                provider_id,
             );
             if created.is_err() && req.password.is_some() {
                 // Best effort: do not leave a keychain entry without a profile. The file error
@@ -81,7 +93,7 @@ pub fn save_profile(
                     .map_err(|e| not_saved(&name, e))?;
             }
             let saved = req.password.as_ref().map(|_| true);
-            let updated = store.update(&id, Some(&name), Some(req.settings), saved);
+            let updated = store.update(&id, Some(&name), Some((req.settings, provider_id)), saved);
             if updated.is_err() && req.password.is_some() {
                 // Best effort, as for a new profile: the file error is what the user needs.
                 let _ = match &previous {
@@ -239,6 +251,7 @@ impl From<crate::export::Imported> for SaveRequest {
             name: i.name,
             settings: i.settings,
             password: i.password,
+            provider_id: None,
         }
     }
 }

@@ -124,6 +124,7 @@ impl ProfileStore {
         name: &str,
         settings: SmtpSettings,
         password_saved: bool,
+        provider_id: Option<String>,
     ) -> Result<Profile, ProfileError> {
         let name = validate_name(name)?;
         settings.validate().map_err(ProfileError::InvalidSettings)?;
@@ -138,6 +139,7 @@ impl ProfileStore {
                 name,
                 settings,
                 password_saved,
+                provider_id,
                 created: now.clone(),
                 updated: now,
             };
@@ -149,16 +151,17 @@ impl ProfileStore {
         })
     }
 
-    /// Replaces a profile's name, settings and password flag (each when given).
+    /// Replaces a profile's name, settings and password flag (each when given); with new
+    /// settings, the provider they were made for too (`provider_id`, `None` for none known).
     pub fn update(
         &self,
         id: &str,
         name: Option<&str>,
-        settings: Option<SmtpSettings>,
+        settings: Option<(SmtpSettings, Option<String>)>,
         password_saved: Option<bool>,
     ) -> Result<Profile, ProfileError> {
         let name = name.map(validate_name).transpose()?;
-        if let Some(s) = &settings {
+        if let Some((s, _)) = &settings {
             s.validate().map_err(ProfileError::InvalidSettings)?;
         }
         self.modify(|profiles| {
@@ -172,8 +175,9 @@ impl ProfileStore {
             if let Some(n) = name {
                 p.name = n;
             }
-            if let Some(s) = settings {
+            if let Some((s, provider_id)) = settings {
                 p.settings = s;
+                p.provider_id = provider_id;
             }
             if let Some(saved) = password_saved {
                 p.password_saved = saved;
@@ -218,6 +222,7 @@ impl ProfileStore {
                 name,
                 settings: source.settings.clone(),
                 password_saved,
+                provider_id: source.provider_id.clone(),
                 created: now.clone(),
                 updated: now,
             };

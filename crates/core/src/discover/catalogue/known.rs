@@ -6,14 +6,14 @@ use crate::diagnose::{Family, KnownProvider};
 use crate::error::{ErrorCode, UserError};
 use crate::settings::SmtpSettings;
 
-/// The provider behind `settings`: the one named by `provider_id` (a discovery's or a saved
-/// profile's), else the sender domain's provider when it lists this server, else the first
-/// provider that lists this server. Outlook.com personal accounts are only recognised by
-/// their address (Microsoft 365 shares their servers).
+/// The provider behind `settings`: the one named by `provider_id` (the discovery candidate's
+/// or the saved profile's, which may have been found through the domain's MX alone) when the
+/// catalogue knows it and it lists this server; else the sender domain's provider when it
+/// lists this server; else the first provider that lists this server. An id the catalogue
+/// does not know, or one whose provider does not list this server (a forged id, or a host
+/// changed since), is not believed: the server decides. Outlook.com personal accounts are
+/// only recognised by their address or their id (Microsoft 365 shares their servers).
 pub fn known_provider(settings: &SmtpSettings, provider_id: Option<&str>) -> Option<KnownProvider> {
-    if let Some(p) = provider_id.and_then(by_id) {
-        return Some(known(p));
-    }
     let host = settings
         .host
         .trim()
@@ -22,8 +22,13 @@ pub fn known_provider(settings: &SmtpSettings, provider_id: Option<&str>) -> Opt
     let domain = settings
         .from
         .rsplit_once('@')
-        .map(|(_, d)| d.trim().to_ascii_lowercase())
+        .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
         .unwrap_or_default();
+    if let Some(p) = provider_id.map(str::trim).and_then(by_id) {
+        if serves(p, &host, Some(&domain)) {
+            return Some(known(p));
+        }
+    }
     if let Some(p) = by_domain(&domain) {
         if serves(p, &host, Some(&domain)) {
             return Some(known(p));
@@ -160,9 +165,55 @@ mod tests {
         let m = known_provider(&settings("smtp.office365.com", "a@firma.example"), None).unwrap();
         assert_eq!(m.family, Family::Microsoft365);
         assert!(known_provider(&settings("mail.example.net", "a@example.net"), None).is_none());
-        // The discovery's or profile's provider wins.
+    }
+
+    #[test]
+    fn the_candidates_provider_is_believed_only_for_its_own_servers() {
+        // A custom domain whose MX is Outlook.com's: the server alone does not say (Microsoft
+        // 365 shares it), the discovery candidate's id does.
+        let s = settings("smtp-mail.outlook.com", "ann@firma.example");
+        assert!(known_provider(&s, None).is_none());
+        let o = known_provider(&s, Some("outlook-com")).unwrap();
+        assert_eq!(o.family, Family::OutlookPersonal);
+        assert_eq!(
+            known_provider(&s, Some(" outlook-com ")).unwrap().id,
+            "outlook-com"
+        );
+        // A hoster's pattern (`mail.%EMAILDOMAIN%`) counts for the sender's own domain.
+        let lv = settings("mail.firma.example", "ann@firma.example");
+        assert!(known_provider(&lv, None).is_none());
+        assert_eq!(
+            known_provider(&lv, Some("inbox.lv")).unwrap().id,
+            "inbox.lv"
+        );
+        let other = settings("mail.other.example", "ann@firma.example");
+        assert!(known_provider(&other, Some("inbox.lv")).is_none());
+        // A sending service chosen from the list.
+        let ses = settings("email-smtp.eu-west-1.amazonaws.com", "shop@firma.example");
+        assert_eq!(
+            known_provider(&ses, Some("amazon-ses-eu-west-1"))
+                .unwrap()
+                .id,
+            "amazon-ses-eu-west-1"
+        );
+        // An unknown or forged id falls back to the server's name.
+        let g = settings("smtp.gmail.com", "ann@gmail.com");
+        for forged in [
+            "no-such-provider",
+            "",
+            "GMAIL",
+            "outlook-com",
+            "zoho",
+            "../gmail",
+        ] {
+            assert_eq!(
+                known_provider(&g, Some(forged)).unwrap().id,
+                "gmail",
+                "{forged}"
+            );
+        }
         let z = known_provider(&settings("mail.example.net", "a@example.net"), Some("zoho"));
-        assert_eq!(z.unwrap().id, "zoho");
+        assert!(z.is_none(), "{z:?}");
     }
 
     #[test]
