@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "open_page",
     "copy_text",
     "sending_services",
+    "provider_notes",
 ];
 
 fn main() {

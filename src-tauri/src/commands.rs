@@ -20,7 +20,8 @@ use portolan_core::report::Detail;
 use portolan_core::requests::{
     AddressArgs, CancelArgs, CheckArgs, CopyTextArgs, DeliveryHelpArgs, DiscoverArgs,
     ExportCopyArgs, ExportPreviewArgs, ImportArgs, OpenPageArgs, ProbeArgs, ProfileDeleteArgs,
-    ProfileDuplicateArgs, ProfileRenameArgs, ProfileSaveArgs, ReportArgs, SendTestArgs,
+    ProfileDuplicateArgs, ProfileRenameArgs, ProfileSaveArgs, ProviderNotesArgs, ReportArgs,
+    SendTestArgs,
 };
 use portolan_core::secrets::Keychain;
 use portolan_core::sensitive::{Password, Sensitive};
@@ -90,6 +91,20 @@ pub fn port_guide() -> PortGuide {
 #[tauri::command]
 pub fn sending_services() -> Vec<portolan_core::discover::catalogue::SendingService> {
     portolan_core::discover::catalogue::sending_service_views()
+}
+
+/// What the provider behind a server and address asks before the password is typed (e.g.
+/// Outlook.com takes no passwords from other apps), for an opened profile or a server or
+/// address typed by hand; `None` when no provider is known or it has nothing to say.
+#[tauri::command]
+pub fn provider_notes(
+    args: ProviderNotesArgs,
+) -> Option<portolan_core::discover::catalogue::ProviderNotes> {
+    portolan_core::discover::catalogue::notes_before_password(
+        &args.host,
+        &args.from,
+        args.provider_id.as_deref(),
+    )
 }
 
 /// The About page: version, licence and third-party notices, the same `portolan --version` prints.

@@ -48,6 +48,7 @@ pub fn run() {
             commands::open_page,
             commands::copy_text,
             commands::sending_services,
+            commands::provider_notes,
         ])
         .build(tauri::generate_context!())
         .map(|app| {

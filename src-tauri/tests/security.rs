@@ -32,6 +32,7 @@ const ALLOWED_PERMISSIONS: &[&str] = &[
     "allow-open-page",
     "allow-copy-text",
     "allow-sending-services",
+    "allow-provider-notes",
 ];
 
 fn read(rel: &str) -> String {

@@ -86,6 +86,19 @@ pub struct DeliveryHelpArgs {
     pub host: String,
 }
 
+/// `provider_notes`: what the provider behind a server and address asks before the password
+/// is typed (for an opened profile, or a server or address typed by hand).
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderNotesArgs {
+    /// The server's name as it stands in the form (possibly empty or half typed).
+    pub host: String,
+    /// The sender's address as it stands in the form.
+    pub from: String,
+    /// The provider the settings came from, as for `check`.
+    pub provider_id: Option<String>,
+}
+
 /// `probe`: try the usual ports on a server, without any password.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

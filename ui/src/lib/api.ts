@@ -27,6 +27,8 @@ import type {
   ProfileDuplicateArgs,
   ProfileRenameArgs,
   ProfileSaveArgs,
+  ProviderNotes,
+  ProviderNotesArgs,
   Report,
   ReportArgs,
   SendTestArgs,
@@ -70,6 +72,11 @@ export function discover(args: DiscoverArgs, onEvent: (e: DiscoverEvent) => void
 /** The sending services of the built-in list ("I send through a service"), in the engine's words. */
 export function sendingServices(): Promise<SendingService[]> {
   return invoke<SendingService[]>("sending_services");
+}
+
+/** What the provider behind a server and address asks before the password, or null. */
+export function providerNotes(args: ProviderNotesArgs): Promise<ProviderNotes | null> {
+  return invoke<ProviderNotes | null>("provider_notes", { args });
 }
 
 /** Checks settings step by step; each step arrives through `onEvent` as it happens. */

@@ -1001,6 +1001,21 @@ notes: Array<PolicyNote>,
  */
 proposal: SmtpSettings, };
 
+export type ProviderNotes = { 
+/**
+ * The catalogue's id of the provider.
+ */
+provider_id: string, 
+/**
+ * Its name, as users know it.
+ */
+provider_name: string, 
+/**
+ * Its rules in the core's words (dated ones with their date, unconfirmed ones as what is
+ * usually so), the same a discovery's proposal shows.
+ */
+notes: Array<PolicyNote>, };
+
 export type SourceKind = "catalogue" | "autoconfig" | "well_known" | "srv" | "ispdb" | "mx" | "autoconfig_http" | "guess";
 
 export type Confidence = "high" | "normal" | "low";
@@ -1464,6 +1479,20 @@ to: string,
  * The server it was sent through.
  */
 host: string, };
+
+export type ProviderNotesArgs = { 
+/**
+ * The server's name as it stands in the form (possibly empty or half typed).
+ */
+host: string, 
+/**
+ * The sender's address as it stands in the form.
+ */
+from: string, 
+/**
+ * The provider the settings came from, as for `check`.
+ */
+provider_id: string | null, };
 
 export type ProbeArgs = { 
 /**

@@ -1,7 +1,10 @@
 //! The catalogue's answer to "which provider runs this server?", for the check's verdict
 //! (`CheckOptions::provider`), and the list of pages the app may open.
 
-use super::{by_domain, by_id, providers, NoteKind, Provider, Security};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{by_domain, by_id, providers, NoteKind, PolicyNote, Provider, Security};
 use crate::diagnose::{Family, KnownProvider};
 use crate::error::{ErrorCode, UserError};
 use crate::settings::SmtpSettings;
@@ -123,6 +126,69 @@ pub fn checked_link(url: &str) -> Result<&str, UserError> {
     }
 }
 
+/// What a provider asks before the password is typed, for settings that did not come with a
+/// discovery's proposal (an opened profile, a server or address typed by hand).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ProviderNotes {
+    /// The catalogue's id of the provider.
+    pub provider_id: String,
+    /// Its name, as users know it.
+    pub provider_name: String,
+    /// Its rules in the core's words (dated ones with their date, unconfirmed ones as what is
+    /// usually so), the same a discovery's proposal shows.
+    pub notes: Vec<PolicyNote>,
+}
+
+/// The notes to show before the password for sending from `from` through `host`: the notes of
+/// the provider [`known_provider`] finds (the `provider_id` a discovery, a chosen service or a
+/// saved profile named, believed only for its own servers; else the server and the sender's
+/// domain). Outlook.com's (no passwords from other apps since 16 September 2024) come for an
+/// Outlook.com address whatever the server, and for Outlook.com's own server, since the notice
+/// is what such an account must know before typing a password; the verdict still treats that
+/// server as Microsoft 365's too. `None` when no provider is known or it has nothing to say.
+pub fn notes_before_password(
+    host: &str,
+    from: &str,
+    provider_id: Option<&str>,
+) -> Option<ProviderNotes> {
+    // Longer than any server name or address: nothing to look up (the form says what is wrong).
+    if host.len() > 255 || from.len() > 320 || provider_id.is_some_and(|id| id.len() > 100) {
+        return None;
+    }
+    let settings = SmtpSettings {
+        host: host.to_owned(),
+        port: 587,
+        security: Security::Starttls,
+        username: None,
+        from: from.to_owned(),
+        allow_plaintext_auth: false,
+        cert_exception: None,
+        ehlo_name: None,
+    };
+    let domain = from
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
+        .unwrap_or_default();
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let outlook = |p: &&Provider| family(&p.id) == Family::OutlookPersonal;
+    let provider = by_domain(&domain).filter(outlook).or_else(|| {
+        match known_provider(&settings, provider_id) {
+            Some(k) => by_id(&k.id),
+            None => providers()
+                .ok()?
+                .iter()
+                .filter(outlook)
+                .find(|p| serves(p, &host, None)),
+        }
+    })?;
+    let notes = provider.policy_notes();
+    (!notes.is_empty()).then(|| ProviderNotes {
+        provider_id: provider.id.clone(),
+        provider_name: provider.name.clone(),
+        notes,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +280,55 @@ mod tests {
         }
         let z = known_provider(&settings("mail.example.net", "a@example.net"), Some("zoho"));
         assert!(z.is_none(), "{z:?}");
+    }
+
+    #[test]
+    fn outlook_com_notice_comes_for_its_addresses_its_server_and_its_id() {
+        let outlook = |host: &str, from: &str, id: Option<&str>| {
+            notes_before_password(host, from, id).is_some_and(|n| {
+                n.provider_id == "outlook-com"
+                    && n.notes.iter().any(|x| {
+                        x.kind == NoteKind::OauthOnly
+                            && x.text.contains("since 16 September 2024")
+                            && x.text.starts_with("As of ")
+                            && x.as_of.is_some()
+                    })
+            })
+        };
+        // An opened profile or a typed address: the address decides, whatever the server.
+        assert!(outlook("smtp-mail.outlook.com", "ann@hotmail.com", None));
+        assert!(outlook("smtp.office365.com", "ann@outlook.com", None));
+        assert!(outlook("", "ann@live.fr", None));
+        assert!(outlook("smtp.example.net", " Ann@Hotmail.de ", None));
+        // A typed server that is Outlook.com's, with any address.
+        assert!(outlook("SMTP-MAIL.OUTLOOK.COM.", "ann@firma.example", None));
+        assert!(outlook("smtp-mail.outlook.com", "", None));
+        // A profile made from a discovery that found Outlook.com through the MX.
+        assert!(outlook(
+            "smtp-mail.outlook.com",
+            "ann@firma.example",
+            Some("outlook-com")
+        ));
+        // Microsoft 365's own server says Microsoft 365's notes, not Outlook.com's.
+        let m = notes_before_password("smtp.office365.com", "ann@firma.example", None).unwrap();
+        assert_eq!(m.provider_id, "microsoft-365");
+        assert!(m
+            .notes
+            .iter()
+            .all(|n| !n.text.contains("16 September 2024")));
+        assert!(!outlook(
+            "smtp.office365.com",
+            "ann@firma.example",
+            Some("outlook-com")
+        ));
+        // Other providers say theirs; an unknown server says nothing.
+        let g = notes_before_password("smtp.gmail.com", "ann@gmail.com", None).unwrap();
+        assert!(g.notes.iter().any(|n| n.kind == NoteKind::AppPassword));
+        assert!(notes_before_password("mail.example.net", "ann@example.net", None).is_none());
+        assert!(notes_before_password("", "", None).is_none());
+        assert!(notes_before_password("mail.example.net", "not an address", Some("x")).is_none());
+        let huge = "a".repeat(10 << 20);
+        assert!(notes_before_password(&huge, "ann@hotmail.com", None).is_none());
     }
 
     #[test]

@@ -21,7 +21,9 @@ mod model;
 mod own;
 mod services;
 
-pub use self::known::{checked_link, is_catalogue_link, known, known_provider};
+pub use self::known::{
+    checked_link, is_catalogue_link, known, known_provider, notes_before_password, ProviderNotes,
+};
 pub use self::merge::build;
 use self::merge::*;
 pub use self::model::*;
