@@ -885,9 +885,19 @@ export type Provider = {
  */
 id: string, 
 /**
- * The name users see.
+ * The name users see, with the region when there is one ("Amazon SES (Europe, Ireland)").
  */
 name: string, 
+/**
+ * The name without the region ("Amazon SES"), shared by a service's regional entries;
+ * the same as `name` when there is no region.
+ */
+brand: string, 
+/**
+ * The region or variant of a service with several entries ("Europe, Ireland"), from the
+ * catalogue's `region` field.
+ */
+region: string | null, 
 /**
  * Mailbox, sending service or bridge.
  */
@@ -968,7 +978,8 @@ name: string,
  */
 service: string, 
 /**
- * The region or variant, when the service has several entries (e.g. "Europe, Ireland").
+ * The region or variant, when the service has several entries (e.g. "Europe, Ireland"),
+ * from the catalogue's `region` field.
  */
 region?: string, 
 /**

@@ -72,6 +72,8 @@ pub fn build(ispdb_json: &str, own_toml: &str) -> Result<Catalogue, String> {
                 Provider {
                     id: String::new(),
                     name: String::new(),
+                    brand: String::new(),
+                    region: None,
                     kind: def.kind,
                     domains: Vec::new(),
                     mx: Vec::new(),
@@ -99,6 +101,15 @@ pub fn build(ispdb_json: &str, own_toml: &str) -> Result<Catalogue, String> {
         }
         if p.name.is_empty() {
             return Err(format!("{entry}: no name"));
+        }
+        p.brand = p.name.clone();
+        if let Some(region) = &def.region {
+            let region = region.trim();
+            if region.is_empty() || region.contains(['(', ')']) {
+                return Err(format!("{entry}: a region must be plain words: {region:?}"));
+            }
+            p.name = format!("{} ({region})", p.brand);
+            p.region = Some(region.to_owned());
         }
         p.source = source(&def.source, def.verified)?;
         for d in &def.domains {
@@ -269,6 +280,8 @@ pub(super) fn from_ispdb(isp: &ispdb::IspdbProvider, fact: FactSource) -> Provid
     Provider {
         id: isp.file.clone(),
         name: isp.name.clone(),
+        brand: isp.name.clone(),
+        region: None,
         kind: ProviderKind::Mailbox,
         domains: isp.domains.clone(),
         mx: Vec::new(),

@@ -156,6 +156,11 @@ impl Catalogue {
             if p.name.trim().is_empty() {
                 out.push(format!("{id}: no name"));
             }
+            if p.region.is_some() && p.kind != ProviderKind::SendingService {
+                out.push(format!(
+                    "{id}: a region on an entry that is not a sending service"
+                ));
+            }
             for (what, link) in [("help", &p.help), ("user-name", &p.username_link)] {
                 if let Some(l) = link {
                     if !https(l) {

@@ -173,8 +173,14 @@ pub struct ServerEntry {
 pub struct Provider {
     /// Stable identifier: the own layer's id, or the ISPDB file's name (e.g. `qq.com`).
     pub id: String,
-    /// The name users see.
+    /// The name users see, with the region when there is one ("Amazon SES (Europe, Ireland)").
     pub name: String,
+    /// The name without the region ("Amazon SES"), shared by a service's regional entries;
+    /// the same as `name` when there is no region.
+    pub brand: String,
+    /// The region or variant of a service with several entries ("Europe, Ireland"), from the
+    /// catalogue's `region` field.
+    pub region: Option<String>,
     /// Mailbox, sending service or bridge.
     pub kind: ProviderKind,
     /// Address domains that mean this provider.

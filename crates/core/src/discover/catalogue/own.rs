@@ -104,6 +104,9 @@ pub(super) struct ProviderDef {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
+    /// The region or variant of a service with several entries (e.g. "Europe, Ireland").
+    #[serde(default)]
+    pub region: Option<String>,
     pub kind: ProviderKind,
     #[serde(default)]
     pub ispdb: Option<String>,

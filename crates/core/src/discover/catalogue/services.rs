@@ -21,7 +21,8 @@ pub struct SendingService {
     pub name: String,
     /// The service without its region or variant (e.g. "Amazon SES"), to group the list.
     pub service: String,
-    /// The region or variant, when the service has several entries (e.g. "Europe, Ireland").
+    /// The region or variant, when the service has several entries (e.g. "Europe, Ireland"),
+    /// from the catalogue's `region` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub region: Option<String>,
@@ -48,20 +49,6 @@ pub struct SendingService {
 
 fn https(link: &str) -> bool {
     link.starts_with("https://") && !link.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-/// The name before a final "(…)", and what is inside it.
-fn split_name(name: &str) -> (&str, Option<&str>) {
-    match name
-        .trim_end()
-        .strip_suffix(')')
-        .and_then(|n| n.rsplit_once(" ("))
-    {
-        Some((base, inner)) if !base.trim().is_empty() && !inner.trim().is_empty() => {
-            (base.trim(), Some(inner.trim()))
-        }
-        _ => (name.trim(), None),
-    }
 }
 
 /// What goes in the user-name field of `p`, in the core's words.
@@ -109,16 +96,10 @@ fn key_link(p: &Provider) -> Option<String> {
 
 impl SendingService {
     /// The view of a catalogue provider (meant for sending services; any provider works).
-    pub fn of(p: &Provider, groups: &[&str]) -> Self {
-        let (base, inner) = split_name(&p.name);
-        // "Amazon SES (Europe, Ireland)" has a region; "SendGrid (Twilio)" does not, as no
-        // other entry shares its name.
-        let several = groups.iter().filter(|g| **g == base).count() > 1;
-        let (service, region) = if several {
-            (base.to_owned(), inner.map(str::to_owned))
-        } else {
-            (p.name.clone(), None)
-        };
+    pub fn of(p: &Provider) -> Self {
+        // The catalogue says the region: "Amazon SES (Europe, Ireland)" has one, "SendGrid
+        // (Twilio)" is a name.
+        let (service, region) = (p.brand.clone(), p.region.clone());
         let username = match p.username {
             UsernameRule::Literal => p.username_value.clone(),
             _ => None,
@@ -181,10 +162,9 @@ impl SendingService {
 
 /// Every sending service of the catalogue, in its order.
 pub fn sending_service_views() -> Vec<SendingService> {
-    let list = sending_services();
-    let groups: Vec<&str> = list.iter().map(|p| split_name(&p.name).0).collect();
-    list.iter()
-        .map(|p| SendingService::of(p, &groups))
+    sending_services()
+        .into_iter()
+        .map(SendingService::of)
         .collect()
 }
 
@@ -297,13 +277,40 @@ mod tests {
     }
 
     #[test]
-    fn names_split_into_service_and_region() {
+    fn the_region_is_the_catalogues_field_and_groups_the_entries() {
+        let all = sending_service_views();
+        for s in &all {
+            match &s.region {
+                Some(r) => assert_eq!(s.name, format!("{} ({r})", s.service), "{}", s.id),
+                None => assert_eq!(s.name, s.service, "{}", s.id),
+            }
+        }
+        let smtp2go: Vec<_> = all.iter().filter(|s| s.service == "SMTP2GO").collect();
+        let regions: Vec<_> = smtp2go.iter().map(|s| s.region.as_deref()).collect();
         assert_eq!(
-            split_name("Amazon SES (Europe, Ireland)"),
-            ("Amazon SES", Some("Europe, Ireland"))
+            regions,
+            [
+                None,
+                Some("US servers"),
+                Some("EU servers"),
+                Some("Australian servers")
+            ]
         );
-        assert_eq!(split_name("Postmark"), ("Postmark", None));
-        assert_eq!(split_name("(x)"), ("(x)", None));
-        assert_eq!(split_name("A ()"), ("A ()", None));
+        // A name with brackets is not a region unless the catalogue says so.
+        let sendgrid = sending_service("sendgrid").unwrap();
+        assert_eq!(
+            (sendgrid.service.as_str(), sendgrid.region),
+            ("SendGrid (Twilio)", None)
+        );
+        let brevo = sending_service("brevo").unwrap();
+        assert_eq!(brevo.region, None);
+        // A region must be plain words.
+        let broken = super::super::CATALOGUE_TOML.replacen(
+            "region = \"Europe, Ireland\"",
+            "region = \"Europe (Ireland)\"",
+            1,
+        );
+        let err = super::super::build(super::super::ispdb::ISPDB_JSON, &broken).unwrap_err();
+        assert!(err.contains("a region must be plain words"), "{err}");
     }
 }
