@@ -484,6 +484,16 @@ pub fn profile_card(p: &Profile, card: &Exported, password_missing: bool) {
     );
 }
 
+/// The sending service a profile was made for, after its card: its name, what goes in the
+/// user-name field and where the key is made, in the core's words.
+pub fn profile_service(s: &SendingService) {
+    outln!("Sending service: {}", s.name);
+    outln!("{}", wrap(&s.username_words, WIDTH, ""));
+    if let Some(link) = &s.key_link {
+        outln!("{}: {link}", s.key_link_label);
+    }
+}
+
 /// `profiles save`.
 pub fn saved(p: &Profile, updated: bool, new_password: bool) {
     outln!(

@@ -58,3 +58,93 @@ fn an_unknown_service_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// A profile saved for a sending service keeps it: `profiles show` names the service again,
+/// with what goes in the user-name field and where the key is made; an update on the same
+/// server keeps it; an id that is not a service is refused and nothing is saved.
+#[test]
+fn a_profile_saved_for_a_service_shows_its_words_again() {
+    let dir = std::env::temp_dir().join(format!("portolan-service-profile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |args: &[&str]| {
+        let out = portolan()
+            .args(args)
+            .env("XDG_CONFIG_HOME", &dir)
+            .env_remove("PORTOLAN_PASSWORD")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let save = |service: Option<&str>| {
+        let mut args = vec![
+            "profiles",
+            "save",
+            "Shop",
+            "--host",
+            "email-smtp.eu-west-1.amazonaws.com",
+            "--port",
+            "587",
+            "--security",
+            "starttls",
+            "--user",
+            "AKIAEXAMPLESMTPUSER",
+            "--from",
+            "shop@example.com",
+            "--no-password",
+        ];
+        if let Some(s) = service {
+            args.extend(["--service", s]);
+        }
+        run(&args)
+    };
+    let ses = sending_service("amazon-ses-eu-west-1").unwrap();
+    let (code, out) = save(Some("amazon-ses-eu-west-1"));
+    assert_eq!(code, 0, "{out}");
+    let shows_the_service = |out: &str| {
+        out.contains("Sending service: Amazon SES (Europe, Ireland)")
+            && out.contains("not your AWS access keys")
+            && out.contains(&format!(
+                "{}: {}",
+                ses.key_link_label,
+                ses.key_link.as_deref().unwrap()
+            ))
+    };
+    let (code, out) = run(&["profiles", "show", "Shop"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(shows_the_service(&out), "{out}");
+    let (_, json) = run(&["profiles", "show", "Shop", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|_| panic!("{json}"));
+    assert_eq!(v["provider_id"], "amazon-ses-eu-west-1", "{json}");
+
+    // Saved again on the same server without --service: the service stays.
+    let (code, out) = save(None);
+    assert_eq!(code, 0, "{out}");
+    assert!(shows_the_service(&run(&["profiles", "show", "Shop"]).1));
+
+    // Not a sending service: refused with the list's sentence, nothing saved.
+    let (code, out) = run(&[
+        "profiles",
+        "save",
+        "Other",
+        "--host",
+        "smtp.example.com",
+        "--from",
+        "shop@example.com",
+        "--no-password",
+        "--service",
+        "gmail",
+    ]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("no service called \"gmail\""), "{out}");
+    let (_, list) = run(&["profiles", "list"]);
+    assert!(!list.contains("Other"), "{list}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "../App.svelte";
-import type { SendingService } from "../lib/bindings";
-import { mockApp } from "../test/fixtures";
+import type { SendingService, SmtpSettings } from "../lib/bindings";
+import type { Profile } from "../lib/profile-types";
+import { listed, mockApp, profile, report } from "../test/fixtures";
 
 afterEach(() => {
   cleanup();
@@ -121,5 +122,52 @@ describe("I send through a service", () => {
     const problem = await screen.findByRole("alert");
     expect(problem.textContent).toMatch(/no @.*whole address/);
     expect(screen.queryByRole("heading", { name: "Server and sign-in" })).toBeNull();
+  });
+});
+
+describe("a profile saved for a service", () => {
+  it("is saved with the service and shows its words again when opened", async () => {
+    const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+    let saved: Profile | null = null;
+    mockApp((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "sending_services") return [sendgrid, sesVirginia, sesIreland];
+      if (cmd === "check") return report(args.settings as SmtpSettings, "ok");
+      if (cmd === "profile_save") {
+        saved = profile("p-7", String(args.name), {
+          settings: args.settings as SmtpSettings,
+          password_saved: false,
+          provider_id: args.provider_id as string,
+        });
+        return saved;
+      }
+      if (cmd === "profiles_list") return { profiles: saved ? [listed(saved)] : [], notices: [] };
+      return null;
+    });
+    render(App);
+    await fireEvent.input(screen.getByLabelText("Which email address will you send from?"), {
+      target: { value: "shop@example.com" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: /I send through a service/ }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Amazon SES (Europe, Ireland)" }));
+    await screen.findByRole("heading", { name: "Server and sign-in" });
+    await fireEvent.click(screen.getByRole("button", { name: "Check these settings" }));
+    await waitFor(() => expect(screen.getByTestId("verdict").getAttribute("data-code")).toBe("ok"));
+    expect(calls.find((c) => c.cmd === "check")!.args).toMatchObject({ provider_id: "amazon-ses-eu-west-1" });
+
+    // Saved from the service: the profile keeps its id.
+    await fireEvent.click(screen.getByRole("button", { name: "Skip the test, save these settings" }));
+    await fireEvent.input(screen.getByLabelText("Name of this profile"), { target: { value: "Shop" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await screen.findByTestId("saved");
+    expect(calls.find((c) => c.cmd === "profile_save")!.args).toMatchObject({ provider_id: "amazon-ses-eu-west-1" });
+
+    // Opened later: the service's words are there again, before the password.
+    await fireEvent.click(screen.getByRole("button", { name: "Saved profiles" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Open Shop" }));
+    const box = await screen.findByTestId("service");
+    expect(box.textContent).toContain(sesIreland.username_words);
+    expect(within(box).getByRole("button", { name: "Make the key at Amazon SES (Europe, Ireland)" })).toBeTruthy();
+    expect(box.compareDocumentPosition(screen.getByLabelText("Password")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 });

@@ -1,6 +1,7 @@
 //! `portolan profiles …`: the saved profiles the desktop app uses (same file, same keychain
 //! entries), from the command line.
 
+use portolan_core::discover::catalogue::{find_sending_service, sending_service};
 use portolan_core::error::UserError;
 use portolan_core::export::{ExportInput, FormatId};
 use portolan_core::profiles::{self, ProfileError, ProfileStore, SaveRequest};
@@ -65,6 +66,11 @@ struct SaveArgs {
     /// Do not save or change a password (keep the one already saved, if any).
     #[arg(long, conflicts_with = "password_stdin")]
     no_password: bool,
+    /// The sending service these settings are for (an id `portolan services` lists), kept
+    /// with the profile: `profiles show` then says what goes in the user-name field and where
+    /// the key is made.
+    #[arg(long, value_name = "ID")]
+    service: Option<String>,
 }
 
 /// Runs `portolan profiles …`.
@@ -102,6 +108,9 @@ fn run_command(
             let card = portolan_core::export::export(FormatId::Card, &input, false)?;
             let missing = p.password_saved && keychain.has_password(&p.id) == Ok(false);
             render::profile_card(&p, &card, missing);
+            if let Some(s) = p.provider_id.as_deref().and_then(sending_service) {
+                render::profile_service(&s);
+            }
             Ok(())
         }
         Command::Save(a) => save(a, store, keychain, out),
@@ -127,6 +136,7 @@ fn save(a: SaveArgs, store: &ProfileStore, keychain: &Keychain, out: Out) -> Res
     let settings = a.connection.settings(&a.host, "");
     validate_options(&settings)?;
     profiles::validate_name(&a.name)?;
+    let service = a.service.as_deref().map(find_sending_service).transpose()?;
     let existing = match store.find(&a.name) {
         Ok(p) => Some(p),
         Err(ProfileError::NotFound(_)) => None,
@@ -138,11 +148,15 @@ fn save(a: SaveArgs, store: &ProfileStore, keychain: &Keychain, out: Out) -> Res
         password::read(a.connection.user.as_deref(), a.connection.password_stdin)?
     };
     let new_password = password.is_some();
-    // An update on the same server keeps the provider the profile was made for.
-    let provider_id = existing
-        .as_ref()
-        .filter(|p| p.settings.host.eq_ignore_ascii_case(&settings.host))
-        .and_then(|p| p.provider_id.clone());
+    // The service named, else (an update on the same server) the provider the profile was
+    // made for.
+    let provider_id = match service {
+        Some(s) => Some(s.id),
+        None => existing
+            .as_ref()
+            .filter(|p| p.settings.host.eq_ignore_ascii_case(&settings.host))
+            .and_then(|p| p.provider_id.clone()),
+    };
     let profile = profiles::save_profile(
         store,
         keychain,
