@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use portolan_core::check::{CheckOptions, Report};
+use portolan_core::check::{CheckOptions, FindProvider, Report};
 use portolan_core::delivery::DeliveryHelp;
 use portolan_core::discover::{DiscoverEvent, DiscoverOptions, Discovery};
 use portolan_core::error::{FaceError, UserError};
@@ -153,10 +153,7 @@ pub async fn check(
     let opts = CheckOptions {
         trust: trust()?,
         cancel: ticket.token.clone(),
-        provider: portolan_core::discover::catalogue::known_provider(
-            &settings,
-            provider_id.as_deref(),
-        ),
+        find_provider: Some(find_provider(provider_id)),
         ..Default::default()
     };
     portolan_core::check::check(
@@ -166,6 +163,14 @@ pub async fn check(
         &ChannelObserver(on_event),
     )
     .await
+}
+
+/// The catalogue's lookup of the provider behind the server, believing the id the window's
+/// request carries only where the catalogue agrees; the check runs it beside the connection.
+fn find_provider(provider_id: Option<String>) -> FindProvider {
+    FindProvider::by(move |s| {
+        portolan_core::discover::catalogue::known_provider(s, provider_id.as_deref())
+    })
 }
 
 /// Sends the test email (to `to`, or to the sender itself) after the same checks; the password
@@ -191,10 +196,7 @@ pub async fn send_test(
     let opts = CheckOptions {
         trust: trust()?,
         cancel: ticket.token.clone(),
-        provider: portolan_core::discover::catalogue::known_provider(
-            &settings,
-            provider_id.as_deref(),
-        ),
+        find_provider: Some(find_provider(provider_id)),
         ..Default::default()
     };
     let to = non_empty(to);

@@ -227,6 +227,63 @@ fn real_check_in_the_bench_shape_works_and_bad_certificates_exit_14() {
 }
 
 #[test]
+fn a_computer_without_trusted_authorities_is_told_so_and_nothing_is_sent() {
+    // The platform's authorities are read beside the connection: when there are none, the
+    // answer is that sentence (exit 5), not a certificate problem of the server.
+    let Some(env) = test_servers() else { return };
+    let empty = tempfile::tempdir().unwrap();
+    let file = empty.path().join("none.pem");
+    std::fs::write(&file, "").unwrap();
+    let run = |extra: &[&str]| {
+        let out = portolan()
+            .args([
+                "check",
+                "--host",
+                "localhost",
+                "--port",
+                env["PORTOLAN_TEST_SUBMISSIONS_PORT"].as_str(),
+                "--security",
+                "tls",
+                "--user",
+                env["PORTOLAN_TEST_USER"].as_str(),
+                "--password-stdin",
+                "--json",
+            ])
+            .args(extra)
+            .env("SSL_CERT_FILE", &file)
+            .env("SSL_CERT_DIR", empty.path())
+            .env_remove("PORTOLAN_PASSWORD")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = {
+            let mut child = out;
+            let pw = format!("{}\n", env["PORTOLAN_TEST_PASSWORD"]);
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(pw.as_bytes())
+                .unwrap();
+            child.wait_with_output().unwrap()
+        };
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(!text.contains(env["PORTOLAN_TEST_PASSWORD"].as_str()));
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        (out.status.code().unwrap_or(-1), json, text)
+    };
+    let (code, json, text) = run(&[]);
+    assert_eq!(code, 5, "{text}");
+    assert_eq!(json["error"]["code"], "trust_store_unavailable", "{text}");
+    // An extra authority is enough on its own.
+    let (code, json, text) = run(&["--ca-file", env["PORTOLAN_TEST_CA_FILE"].as_str()]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(json["verdict"]["code"], "ok");
+}
+
+#[test]
 fn real_probe_recommends_the_implicit_tls_port() {
     let Some(env) = test_servers() else { return };
     let tls = format!("{}:tls", env["PORTOLAN_TEST_SUBMISSIONS_PORT"]);

@@ -15,7 +15,7 @@ use crate::sensitive::Password;
 use crate::settings::SmtpSettings;
 
 pub use crate::report::{Report, ServerInfo, Stage, Step, StepStatus};
-pub use crate::session::CheckOptions;
+pub use crate::session::{CheckOptions, FindProvider};
 
 /// Checks `settings` step by step. With `password` `None`, stops before sign-in (verdict
 /// `ok_without_auth` when everything else works). Never fails: every problem is a verdict,

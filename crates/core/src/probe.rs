@@ -93,7 +93,7 @@ pub async fn probe(
     }
     let trust = match &opts.trust {
         Some(t) => t.clone(),
-        None => Trust::platform()?,
+        None => Trust::platform(),
     };
     let start = Instant::now();
     let cancel = opts.cancel.child_token();
@@ -118,6 +118,7 @@ pub async fn probe(
             find_mismatch: true,
             cancel: cancel.child_token(),
             provider: None,
+            find_provider: None,
             resolve: Vec::new(),
         };
         let delay = opts.stagger * u32::try_from(i).unwrap_or(u32::MAX);

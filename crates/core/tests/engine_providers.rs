@@ -10,7 +10,7 @@ mod engine_support;
 use std::net::{IpAddr, Ipv4Addr};
 
 use engine_support::*;
-use portolan_core::check::{check, CheckOptions, Report};
+use portolan_core::check::{check, CheckOptions, FindProvider, Report};
 use portolan_core::discover::catalogue::{is_catalogue_link, known_provider};
 use portolan_core::ports::Security;
 use portolan_core::send::send_test;
@@ -121,6 +121,47 @@ async fn a_refused_password_at_app_password_providers_opens_their_page() {
         assert_eq!(v.fixes[0].link.as_deref(), Some(page), "{host}");
         assert!(is_catalogue_link(page));
     }
+}
+
+#[tokio::test]
+async fn the_check_finds_the_provider_itself_beside_the_connection() {
+    // As the CLI asks for it: no provider given, the catalogue read while connecting.
+    let pki = Pki::new();
+    let host = "smtp.gmail.com";
+    let (port, _) = tls_server(
+        &pki,
+        &[host],
+        &["AUTH PLAIN LOGIN"],
+        "535-5.7.8 Username and Password not accepted.\r\n535 5.7.8 BadCredentials",
+    )
+    .await;
+    let s = at(
+        host,
+        port,
+        Security::Tls,
+        Some("ann@gmail.com"),
+        "ann@gmail.com",
+    );
+    let o = CheckOptions {
+        provider: None,
+        find_provider: Some(FindProvider::by(|s| known_provider(s, None))),
+        ..opts(&pki, &s)
+    };
+    let r = check(&s, Some(&pw()), &o, &()).await.unwrap();
+    assert_eq!(r.verdict.code, C::AuthFailed, "{:#?}", r.verdict);
+    assert_eq!(r.verdict.fixes[0].kind, FixKind::OpenPage);
+    // Without either, the verdict is the general one.
+    let o = CheckOptions {
+        provider: None,
+        ..opts(&pki, &s)
+    };
+    let r = check(&s, Some(&pw()), &o, &()).await.unwrap();
+    assert_ne!(
+        r.verdict.fixes[0].kind,
+        FixKind::OpenPage,
+        "{:#?}",
+        r.verdict
+    );
 }
 
 #[tokio::test]
@@ -360,6 +401,25 @@ async fn a_mail_shield_re_signing_office365_is_another_server() {
     let (self_signed, _) = Pki::self_signed(&["smtp.office365.com"]);
     let (r, log) = cert_case("smtp.office365.com", "ann@firma.example", self_signed, &pki).await;
     never_steers_the_password(&r, &log);
+}
+
+#[tokio::test]
+async fn proton_bridge_on_this_computer_with_its_own_certificate_is_not_another_server() {
+    // Bridge makes its own certificate: on 127.0.0.1 nobody can stand in between, so the
+    // answer is the usual one for a certificate of its own (trust it for this server only),
+    // not "another server answered".
+    let pki = Pki::new();
+    let (self_signed, _) = Pki::self_signed(&["127.0.0.1"]);
+    let (r, _) = cert_case("127.0.0.1", "ann@proton.me", self_signed, &pki).await;
+    assert_ne!(r.verdict.code, C::WrongServer, "{:#?}", r.verdict);
+    assert!(
+        r.verdict
+            .fixes
+            .iter()
+            .any(|f| f.kind == FixKind::TrustCertificate),
+        "{:#?}",
+        r.verdict.fixes
+    );
 }
 
 #[tokio::test]

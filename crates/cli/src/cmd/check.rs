@@ -1,6 +1,7 @@
 //! `portolan check`: the step-by-step check of one configuration.
 
-use portolan_core::check::CheckOptions;
+use portolan_core::check::{CheckOptions, FindProvider};
+use portolan_core::discover::catalogue::known_provider;
 use portolan_core::error::UserError;
 
 use crate::args::{seconds, Resolved, ServerArgs};
@@ -30,15 +31,15 @@ pub struct Prepared {
 pub fn prepare(a: &ServerArgs) -> Result<Prepared, UserError> {
     let Resolved { settings, profile } = a.resolve()?;
     let total = seconds(a.timeout)?;
+    let provider_id = profile.as_ref().and_then(|p| p.provider_id.clone());
     let options = CheckOptions {
         trust: a.trust.trust()?,
         ehlo_name: a.ehlo.clone(),
         // The verdict's first fix is the one that works at the provider behind the server
-        // (a saved profile names the provider it was made for).
-        provider: portolan_core::discover::catalogue::known_provider(
-            &settings,
-            profile.as_ref().and_then(|p| p.provider_id.as_deref()),
-        ),
+        // (a saved profile names the provider it was made for), looked up while connecting.
+        find_provider: Some(FindProvider::by(move |s| {
+            known_provider(s, provider_id.as_deref())
+        })),
         ..CheckOptions::default()
     }
     .with_total_timeout(total);

@@ -48,7 +48,10 @@ pub(super) fn tls(t: &TlsFailure, ctx: &Context<'_>) -> Verdict {
             )
         })
         .unwrap_or_default();
-    if let (Some(p), TlsFailure::Cert(problem)) = (ctx.provider, t) {
+    // Nobody can put another server between this computer and itself: a server here (a
+    // bridge) that presents its own certificate is the one the provider told you to run.
+    let local = crate::settings::on_this_computer(&s.host);
+    if let (Some(p), TlsFailure::Cert(problem), false) = (ctx.provider, t, local) {
         let names = leaf.map(|c| c.names.as_slice()).unwrap_or_default();
         let foreign = match problem {
             CertProblem::NameMismatch => !names.iter().any(|n| p.owns_name(n)),

@@ -19,6 +19,7 @@ mod mismatch;
 mod steps;
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
@@ -54,12 +55,38 @@ pub struct CheckOptions {
     pub find_mismatch: bool,
     /// Cancelling it closes the connection at once.
     pub cancel: CancellationToken,
-    /// The provider behind the server, when the catalogue knows it
-    /// (`discover::catalogue::known_provider`): the verdict picks its first fix by it.
+    /// The provider behind the server (`discover::catalogue::known_provider`): the verdict
+    /// picks its first fix by it.
     pub provider: Option<KnownProvider>,
+    /// Without a `provider`, how to find it (`discover::catalogue::known_provider`): run
+    /// beside the connection, since reading the catalogue takes a few milliseconds, as long
+    /// as a whole check on a fast network.
+    pub find_provider: Option<FindProvider>,
     /// Fixed addresses for names, used instead of the system's lookup (like a hosts-file
     /// entry or curl's `--resolve`); empty normally. Tests point provider names at loopback.
     pub resolve: Vec<(String, IpAddr)>,
+}
+
+/// How a check finds the provider behind the server from its settings (the faces hand in the
+/// catalogue's lookup; the engine's centre does not read the catalogue itself).
+#[derive(Clone)]
+pub struct FindProvider(Arc<Lookup>);
+
+type Lookup = dyn Fn(&SmtpSettings) -> Option<KnownProvider> + Send + Sync;
+
+impl FindProvider {
+    /// The lookup `find` (e.g. `known_provider` with the id the settings came with).
+    pub fn by(
+        find: impl Fn(&SmtpSettings) -> Option<KnownProvider> + Send + Sync + 'static,
+    ) -> Self {
+        Self(Arc::new(find))
+    }
+}
+
+impl std::fmt::Debug for FindProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FindProvider(..)")
+    }
 }
 
 impl Default for CheckOptions {
@@ -73,6 +100,7 @@ impl Default for CheckOptions {
             find_mismatch: true,
             cancel: CancellationToken::new(),
             provider: None,
+            find_provider: None,
             resolve: Vec::new(),
         }
     }
@@ -133,7 +161,7 @@ where
     }
     let trust = match &opts.trust {
         Some(t) => t.clone(),
-        None => Trust::platform()?,
+        None => Trust::platform(),
     };
     let target = Target {
         settings,
@@ -143,6 +171,14 @@ where
         opts,
         trust,
     };
+    let lookup = opts
+        .find_provider
+        .clone()
+        .filter(|_| opts.provider.is_none())
+        .map(|find| {
+            let s = settings.clone();
+            tokio::task::spawn_blocking(move || (find.0)(&s))
+        });
     let mut rec = Recorder::new(observer);
     if let (Some(user), Some(pw)) = (&settings.username, password) {
         rec.hide(user, pw);
@@ -161,6 +197,13 @@ where
             r = tokio::time::timeout(opts.total_timeout, fut) => r.unwrap_or(Err(Failure::OverallTimeout)),
         }
     };
+    // The platform's authorities are read while the connection is made: when they could not
+    // be read at all, that is the answer, not the server's certificate.
+    if outcome.is_err() {
+        if let Some(e) = target.trust.failed() {
+            return Err(e.into());
+        }
+    }
     if rec.in_step() {
         let why = match outcome {
             Err(Failure::Cancelled) => "Cancelled",
@@ -168,12 +211,16 @@ where
         };
         rec.fail(why, None);
     }
+    let found = match lookup {
+        Some(task) => task.await.ok().flatten(),
+        None => None,
+    };
     let (verdict, sent) = {
         let ctx = Context {
             settings,
             tls: rec.tls.as_ref(),
             server: rec.server.as_ref(),
-            provider: opts.provider.as_ref(),
+            provider: opts.provider.as_ref().or(found.as_ref()),
             signed_in: rec.signed_in(),
         };
         match outcome {

@@ -351,6 +351,19 @@ pub fn host_ascii(host: &str) -> Result<String, ()> {
     idna::domain_to_ascii_strict(name).map_err(|_| ())
 }
 
+/// Whether `host` names this computer: `localhost` (and names under it), a loopback address
+/// (127.0.0.0/8, ::1). A server there (a bridge, a local relay) is not reached through any
+/// network, and makes its own certificate.
+pub fn on_this_computer(host: &str) -> bool {
+    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let bare = h.trim_start_matches('[').trim_end_matches(']');
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// A pinned certificate exception: a host on one line and a SHA-256 fingerprint.
 fn validate_exception(e: &CertException) -> Result<(), String> {
     validate_single_line("certificate exception's server name", &e.host, MAX_HOST_LEN)?;

@@ -37,6 +37,11 @@ pub fn known_provider(settings: &SmtpSettings, provider_id: Option<&str>) -> Opt
             return Some(known(p));
         }
     }
+    // A server on this computer (a bridge, a local relay) is told by the address only:
+    // 127.0.0.1 is everyone's.
+    if crate::settings::on_this_computer(&host) {
+        return None;
+    }
     providers()
         .ok()?
         .iter()
@@ -231,6 +236,11 @@ mod tests {
         let m = known_provider(&settings("smtp.office365.com", "a@firma.example"), None).unwrap();
         assert_eq!(m.family, Family::Microsoft365);
         assert!(known_provider(&settings("mail.example.net", "a@example.net"), None).is_none());
+        // A server on this computer is known by the address only (Proton Mail Bridge
+        // listens on 127.0.0.1, and so does any local relay).
+        assert!(known_provider(&settings("127.0.0.1", "a@example.net"), None).is_none());
+        let bridge = known_provider(&settings("127.0.0.1", "a@proton.me"), None).unwrap();
+        assert!(bridge.id.starts_with("proton"), "{}", bridge.id);
     }
 
     #[test]
