@@ -29,7 +29,9 @@ pub fn password_words(s: &SmtpSettings) -> String {
     let Some(p) = provider_for(s) else {
         return account();
     };
-    let name = &p.name;
+    // The account and its dashboard are the service's, not a region's: "Amazon SES", not
+    // "Amazon SES (Europe, Ireland)".
+    let name = &p.brand;
     let has = |k: NoteKind| p.notes.iter().any(|n| n.kind == k);
     if has(NoteKind::ApiKey) {
         format!("use your {name} API key (the SMTP password {name} shows), not your {name} account password")
@@ -76,6 +78,12 @@ mod tests {
         );
         let sendgrid = password_words(&s("smtp.sendgrid.net", "shop@example.org"));
         assert!(sendgrid.contains("API key"), "{sendgrid}");
+        let ses = password_words(&s("email-smtp.eu-west-1.amazonaws.com", "shop@example.org"));
+        assert_eq!(
+            ses,
+            "use your Amazon SES API key (the SMTP password Amazon SES shows), not your Amazon \
+             SES account password"
+        );
         let own = password_words(&s("mail.example.org", "me@example.org"));
         assert_eq!(own, "use the password of the account me@example.org");
     }

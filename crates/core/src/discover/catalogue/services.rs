@@ -56,7 +56,7 @@ fn username_words(p: &Provider) -> String {
     let unconfirmed = |text: String| {
         format!(
             "Usually: {text} (Portolan could not confirm this in {}'s documentation.)",
-            p.name
+            p.brand
         )
     };
     let text = match (
