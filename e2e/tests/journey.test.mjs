@@ -165,6 +165,30 @@ test("address → check → test email → save → export, every step accessibl
   }, "the support report in the clipboard");
   assert.ok(!reportText.includes(password), "the report has no password");
 
+  // The host check page: the copy is the page previewed, under the name shown, even when the
+  // copy comes seconds later (the page carries the time it stops working).
+  await picker.selectByAttribute("value", "check_php");
+  await browser.waitUntil(async () => (await preview.getText()).startsWith("<?php"), {
+    timeout: 10000,
+    timeoutMsg: "the host check preview",
+  });
+  const page = await browser.execute(() => document.querySelector("[data-testid=export-preview]")?.textContent ?? "");
+  const heading = await (await browser.$("#preview-heading")).getText();
+  const fileName = heading.match(/portolan-check-[0-9a-f]{16}\.php/)?.[0];
+  assert.ok(fileName, `the file name in the heading: ${heading}`);
+  await browser.pause(1100);
+  await click(browser, "Copy");
+  const copiedPage = await until(() => {
+    const c = clipboard();
+    return c.startsWith("<?php") ? c : null;
+  }, "the host check page in the clipboard");
+  assert.equal(copiedPage, page, "the page copied is the page previewed");
+  await until(async () => {
+    const said = await browser.$("[data-testid=copied] + ul.warnings");
+    return (await said.isExisting()) && (await said.getText()).includes(fileName);
+  }, `the copy naming the same file, ${fileName}`);
+  assert.ok(!copiedPage.includes(password), "the page has no password");
+
   // The profiles list shows it.
   await click(browser, "Done: show my saved profiles");
   const item = await browser.$(`[data-testid=profile][data-profile-id="${id}"]`);

@@ -398,7 +398,12 @@ pub fn export_preview(args: ExportPreviewArgs) -> Result<Exported, UserError> {
         settings: args.settings.parse()?,
         password: None,
     };
-    Ok(portolan_core::export::export(args.format, &input, false)?)
+    Ok(portolan_core::export::export_stamped(
+        args.format,
+        &input,
+        false,
+        args.stamp.as_ref(),
+    )?)
 }
 
 /// Copies the export to the clipboard from here, so the window needs no clipboard access and
@@ -417,6 +422,7 @@ pub async fn export_copy(
         settings,
         include_password,
         password,
+        stamp,
     } = args;
     let settings = settings.parse()?;
     let profile_id = non_empty(profile_id);
@@ -431,7 +437,8 @@ pub async fn export_copy(
         settings,
         password,
     };
-    let exported = portolan_core::export::export(format, &input, include_password)?;
+    let exported =
+        portolan_core::export::export_stamped(format, &input, include_password, stamp.as_ref())?;
     let outcome = CopyOutcome::from(&exported);
     if exported.includes_password {
         // Marked for clipboard managers to skip, and cleared after a while if still there.

@@ -167,6 +167,7 @@ async fn the_password_stays_out_of_every_path_of_the_app() {
             settings: tls(),
             include_password,
             password: None,
+            stamp: None,
         };
 
     // Check: the right password, a wrong one (the canary), over both kinds of encryption.
@@ -270,6 +271,7 @@ async fn the_password_stays_out_of_every_path_of_the_app() {
             name: Some("Leak test".into()),
             profile_id: Some(saved.id.clone()),
             settings: tls(),
+            stamp: None,
         });
         reply(&mut scan, &format!("{what} preview"), &r);
         let args = copy_args(f.id, Some(saved.id.clone()), false);

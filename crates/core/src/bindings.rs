@@ -94,6 +94,7 @@ pub fn typescript() -> String {
         crate::export::FormatGroupInfo,
         crate::export::Exported,
         crate::export::CopyOutcome,
+        crate::export::HostCheckStamp,
         crate::requests::DiscoverArgs,
         crate::requests::AddressArgs,
         crate::requests::CheckArgs,

@@ -12,7 +12,7 @@ use ts_rs::TS;
 
 use crate::check::Report;
 use crate::error::FaceError;
-use crate::export::FormatId;
+use crate::export::{FormatId, HostCheckStamp};
 use crate::sensitive::Password;
 use crate::settings::{SmtpSettings, WindowSettings};
 
@@ -220,6 +220,10 @@ pub struct ExportPreviewArgs {
     /// The settings to export.
     #[ts(as = "SmtpSettings")]
     pub settings: WindowSettings,
+    /// The host check page shown before (`check_php`): the same page again; none for a new one.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub stamp: Option<HostCheckStamp>,
 }
 
 /// `export_copy`: write one export to the clipboard.
@@ -240,6 +244,10 @@ pub struct ExportCopyArgs {
     /// The password typed in the window; null to use the saved profile's.
     #[ts(as = "Option<String>")]
     pub password: Option<Password>,
+    /// The host check page the preview showed (`check_php`): that page is copied.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub stamp: Option<HostCheckStamp>,
 }
 
 /// `copy_report` (the support report to the clipboard) and `report_details` (its lines for

@@ -1393,7 +1393,12 @@ warnings: Array<string>,
 /**
  * A file name to suggest when saving.
  */
-file_name: string | null, };
+file_name: string | null, 
+/**
+ * The host check page's file name and expiry (`check_php` only), to give back for the
+ * copy of the same page.
+ */
+stamp: HostCheckStamp | null, };
 
 export type CopyOutcome = { 
 /**
@@ -1411,7 +1416,23 @@ warnings: Array<string>,
 /**
  * What was copied, in one sentence to show and announce.
  */
-message: string, };
+message: string, 
+/**
+ * The host check page copied (`check_php` only): the one asked for, or a new one when
+ * that one had expired.
+ */
+stamp: HostCheckStamp | null, };
+
+export type HostCheckStamp = { 
+/**
+ * The random part of the file name: 16 lowercase hex digits, hard to guess, so strangers
+ * do not find the page.
+ */
+token: string, 
+/**
+ * When the page stops working (seconds since 1970).
+ */
+expires: number, };
 
 export type DiscoverArgs = { 
 /**
@@ -1604,7 +1625,11 @@ profile_id: string | null,
 /**
  * The settings to export.
  */
-settings: SmtpSettings, };
+settings: SmtpSettings, 
+/**
+ * The host check page shown before (`check_php`): the same page again; none for a new one.
+ */
+stamp?: HostCheckStamp | null, };
 
 export type ExportCopyArgs = { 
 /**
@@ -1630,7 +1655,11 @@ include_password: boolean,
 /**
  * The password typed in the window; null to use the saved profile's.
  */
-password: string | null, };
+password: string | null, 
+/**
+ * The host check page the preview showed (`check_php`): that page is copied.
+ */
+stamp?: HostCheckStamp | null, };
 
 export type ReportArgs = { 
 /**

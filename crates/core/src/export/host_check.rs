@@ -8,6 +8,9 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use super::escape::php_str;
 use super::{Ctx, ExportError, Unwritable};
 use crate::ports::Security;
@@ -27,15 +30,60 @@ pub(crate) fn now() -> i64 {
         .unwrap_or(0)
 }
 
-/// `portolan-check-<16 hex digits>.php`: hard to guess, so strangers do not find the page.
-pub(crate) fn file_name() -> String {
-    use ring::rand::SecureRandom;
-    let mut b = [0u8; 8];
-    if ring::rand::SystemRandom::new().fill(&mut b).is_err() {
-        b = now().to_le_bytes();
+fn valid_for() -> i64 {
+    i64::try_from(HOST_CHECK_VALID_FOR.as_secs()).unwrap_or(3600)
+}
+
+/// One host check page as made for one export choice: the random part of its file name and
+/// the time it stops working. The window keeps it from the preview to the copy, so the page
+/// shown, the page copied and the file name are the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HostCheckStamp {
+    /// The random part of the file name: 16 lowercase hex digits, hard to guess, so strangers
+    /// do not find the page.
+    pub token: String,
+    /// When the page stops working (seconds since 1970).
+    #[ts(type = "number")]
+    pub expires: i64,
+}
+
+impl HostCheckStamp {
+    /// A new page: a random file name, working for [`HOST_CHECK_VALID_FOR`] from now.
+    pub fn new() -> Self {
+        use ring::rand::SecureRandom;
+        let mut b = [0u8; 8];
+        if ring::rand::SystemRandom::new().fill(&mut b).is_err() {
+            b = now().to_le_bytes();
+        }
+        Self {
+            token: b.iter().map(|x| format!("{x:02x}")).collect(),
+            expires: now() + valid_for(),
+        }
     }
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("portolan-check-{hex}.php")
+
+    /// Whether a stamp that came back from the window may make the page at `now`: a token as
+    /// [`HostCheckStamp::new`] makes them, and a page that still works and works no longer
+    /// than a new one would.
+    pub fn usable(&self, now: i64) -> bool {
+        self.token.len() == 16
+            && self
+                .token
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            && self.expires > now
+            && self.expires <= now.saturating_add(valid_for())
+    }
+
+    /// `portolan-check-<token>.php`.
+    pub fn file_name(&self) -> String {
+        format!("portolan-check-{}.php", self.token)
+    }
+}
+
+impl Default for HostCheckStamp {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// What the user must know about the page.
@@ -167,13 +215,45 @@ mod tests {
 
     #[test]
     fn file_names_have_a_random_part() {
-        let (a, b) = (file_name(), file_name());
-        assert_ne!(a, b);
+        let (a, b) = (HostCheckStamp::new(), HostCheckStamp::new());
+        assert_ne!(a.token, b.token);
+        let name = a.file_name();
         assert!(
-            a.starts_with("portolan-check-") && a.ends_with(".php"),
-            "{a}"
+            name.starts_with("portolan-check-") && name.ends_with(".php"),
+            "{name}"
         );
-        assert_eq!(a.len(), "portolan-check-.php".len() + 16);
+        assert_eq!(name.len(), "portolan-check-.php".len() + 16);
+        assert!(a.usable(now()));
+    }
+
+    #[test]
+    fn a_stamp_from_the_window_is_used_only_as_new_ones_are_made() {
+        let t = 1_800_000_000;
+        let ok = HostCheckStamp {
+            token: "0123456789abcdef".into(),
+            expires: t + 3600,
+        };
+        assert!(ok.usable(t));
+        assert!(ok.usable(t + 3599));
+        assert!(!ok.usable(t + 3600), "expired");
+        assert!(!ok.usable(t - 1), "works longer than a new page would");
+        for token in [
+            "0123456789ABCDEF",
+            "0123456789abcde",
+            "../../etc/passwd",
+            "0123456789abcdeg",
+        ] {
+            let bad = HostCheckStamp {
+                token: token.into(),
+                ..ok.clone()
+            };
+            assert!(!bad.usable(t), "{token}");
+        }
+        let forever = HostCheckStamp {
+            expires: i64::MAX,
+            ..ok
+        };
+        assert!(!forever.usable(t));
     }
 
     #[test]

@@ -32,7 +32,7 @@ use crate::settings::{FieldError, SmtpSettings};
 pub use formats::{
     format_groups, formats, info, FormatGroup, FormatGroupInfo, FormatId, FormatInfo,
 };
-pub use host_check::{host_check_page, HOST_CHECK_VALID_FOR};
+pub use host_check::{host_check_page, HostCheckStamp, HOST_CHECK_VALID_FOR};
 pub use password::password_words;
 pub use portolan_json::{import_json, ImportError, Imported, FORMAT_TAG, MAX_IMPORT_LEN};
 
@@ -65,6 +65,9 @@ pub struct Exported {
     pub warnings: Vec<String>,
     /// A file name to suggest when saving.
     pub file_name: Option<String>,
+    /// The host check page's file name and expiry (`check_php` only), to give back for the
+    /// copy of the same page.
+    pub stamp: Option<HostCheckStamp>,
 }
 
 /// What copying an export to the clipboard did. The text itself is not sent back to the window,
@@ -79,6 +82,9 @@ pub struct CopyOutcome {
     pub warnings: Vec<String>,
     /// What was copied, in one sentence to show and announce.
     pub message: String,
+    /// The host check page copied (`check_php` only): the one asked for, or a new one when
+    /// that one had expired.
+    pub stamp: Option<HostCheckStamp>,
 }
 
 impl From<&Exported> for CopyOutcome {
@@ -98,6 +104,7 @@ impl From<&Exported> for CopyOutcome {
             includes_password: e.includes_password,
             warnings: e.warnings.clone(),
             message,
+            stamp: e.stamp.clone(),
         }
     }
 }
@@ -226,12 +233,30 @@ pub(crate) fn security_words(sec: Security) -> &'static str {
 }
 
 /// The settings in `format`. The password is written only when `include_password` is set
-/// (and then a warning says so); otherwise a placeholder says where it goes.
+/// (and then a warning says so); otherwise a placeholder says where it goes. A host check page
+/// is a new one (see [`export_stamped`]).
 pub fn export(
     format: FormatId,
     input: &ExportInput,
     include_password: bool,
 ) -> Result<Exported, ExportError> {
+    export_stamped(format, input, include_password, None)
+}
+
+/// As [`export`]; a host check page is the one `stamp` names when it is still usable
+/// ([`HostCheckStamp::usable`]), else a new one. Other formats ignore `stamp`.
+pub fn export_stamped(
+    format: FormatId,
+    input: &ExportInput,
+    include_password: bool,
+    stamp: Option<&HostCheckStamp>,
+) -> Result<Exported, ExportError> {
+    let stamp = (format == FormatId::CheckPhp).then(|| {
+        stamp
+            .filter(|s| s.usable(host_check::now()))
+            .cloned()
+            .unwrap_or_default()
+    });
     input
         .settings
         .validate()
@@ -291,11 +316,10 @@ pub fn export(
         FormatId::CheckOpenssl => check::openssl(&ctx),
         FormatId::CheckSwaks => check::swaks(&ctx),
         FormatId::CheckPowershell => check::powershell(&ctx),
-        FormatId::CheckPhp => {
-            let expires =
-                host_check::now() + i64::try_from(HOST_CHECK_VALID_FOR.as_secs()).unwrap_or(3600);
-            host_check::page(&ctx, expires)
-        }
+        FormatId::CheckPhp => host_check::page(
+            &ctx,
+            stamp.as_ref().map_or_else(host_check::now, |s| s.expires),
+        ),
     };
     let text = rendered.map_err(|u| ExportError::NotRepresentable {
         format: meta.label.clone(),
@@ -318,8 +342,8 @@ pub fn export(
             );
         }
     }
-    let file_name = if format == FormatId::CheckPhp {
-        let name = host_check::file_name();
+    let file_name = if let Some(s) = &stamp {
+        let name = s.file_name();
         warnings.extend(host_check::warnings(&name));
         Some(name)
     } else {
@@ -331,12 +355,73 @@ pub fn export(
         includes_password,
         warnings,
         file_name,
+        stamp,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_host_check_page_given_back_is_the_page_copied() {
+        let input = ExportInput {
+            name: None,
+            profile_id: None,
+            settings: SmtpSettings {
+                host: "mail.example.com".into(),
+                port: 587,
+                security: Security::Starttls,
+                username: Some("a@example.com".into()),
+                from: "a@example.com".into(),
+                allow_plaintext_auth: false,
+                cert_exception: None,
+                ehlo_name: None,
+            },
+            password: Some(Sensitive::new("Stamp-Canary-Pw".into())),
+        };
+        let preview = export(FormatId::CheckPhp, &input, false).unwrap();
+        let stamp = preview.stamp.clone().unwrap();
+        assert_eq!(
+            preview.file_name.as_deref(),
+            Some(stamp.file_name().as_str())
+        );
+        assert!(preview
+            .warnings
+            .iter()
+            .any(|w| w.contains(&stamp.file_name())));
+        assert!(preview
+            .text
+            .contains(&format!("define('PORTOLAN_EXPIRES', {});", stamp.expires)));
+        // The copy a second later, with the password asked for: the same page, byte for byte.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let copy = export_stamped(FormatId::CheckPhp, &input, true, Some(&stamp)).unwrap();
+        assert_eq!(copy.text, preview.text);
+        assert_eq!(copy.file_name, preview.file_name);
+        assert_eq!(copy.stamp.as_ref(), Some(&stamp));
+        assert!(!copy.includes_password && !copy.text.contains("Stamp-Canary-Pw"));
+        // Without the stamp it is a new page; an expired or forged one is replaced.
+        let other = export(FormatId::CheckPhp, &input, false).unwrap();
+        assert_ne!(other.file_name, preview.file_name);
+        for bad in [
+            HostCheckStamp {
+                expires: host_check::now() - 1,
+                ..stamp.clone()
+            },
+            HostCheckStamp {
+                token: "../../x.php".into(),
+                ..stamp.clone()
+            },
+        ] {
+            let e = export_stamped(FormatId::CheckPhp, &input, false, Some(&bad)).unwrap();
+            let made = e.stamp.unwrap();
+            assert_ne!(made, bad);
+            assert!(made.usable(host_check::now()));
+        }
+        // Other formats carry no stamp.
+        let env = export_stamped(FormatId::Env, &input, false, Some(&stamp)).unwrap();
+        assert_eq!(env.stamp, None);
+    }
 
     #[test]
     fn a_trusted_certificate_is_said_not_to_travel_except_in_portolan_files() {
