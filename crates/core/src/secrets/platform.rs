@@ -29,13 +29,7 @@ pub(super) fn classify_platform(
     err: &(dyn std::error::Error + 'static),
     no_access: bool,
 ) -> SecretError {
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "freebsd",
-        target_os = "openbsd",
-        target_os = "netbsd",
-        target_os = "dragonfly"
-    ))]
+    #[cfg(secret_service)]
     if let Some(ss) = err.downcast_ref::<secret_service::Error>() {
         return classify_secret_service(ss);
     }
@@ -47,13 +41,7 @@ pub(super) fn classify_platform(
 }
 
 /// The Secret Service's errors, by variant and D-Bus error name (never by message text).
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-))]
+#[cfg(secret_service)]
 pub(super) fn classify_secret_service(err: &secret_service::Error) -> SecretError {
     use secret_service::Error as S;
     match err {
@@ -70,13 +58,7 @@ pub(super) fn classify_secret_service(err: &secret_service::Error) -> SecretErro
 
 /// Whether the keyring went away while a call was in flight (its connection closed before it
 /// answered), or a session or item it handed out no longer exists because it was restarted.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-))]
+#[cfg(secret_service)]
 pub(super) fn is_interrupted(err: &zbus::Error) -> bool {
     const NAMES: [&str; 5] = [
         "org.freedesktop.DBus.Error.NoReply",
@@ -92,13 +74,7 @@ pub(super) fn is_interrupted(err: &zbus::Error) -> bool {
     }
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-))]
+#[cfg(secret_service)]
 pub(super) fn is_interrupted_fdo(err: &zbus::fdo::Error) -> bool {
     matches!(
         err,
@@ -111,13 +87,7 @@ pub(super) fn is_interrupted_fdo(err: &zbus::fdo::Error) -> bool {
 
 /// Whether there is no session bus, or D-Bus said that nobody owns (or can start) the Secret
 /// Service name.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-))]
+#[cfg(secret_service)]
 pub(super) fn is_service_unknown(err: &zbus::Error) -> bool {
     const NAMES: [&str; 5] = [
         "org.freedesktop.DBus.Error.ServiceUnknown",
@@ -140,13 +110,7 @@ pub(super) fn is_service_unknown(err: &zbus::Error) -> bool {
     }
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-))]
+#[cfg(secret_service)]
 pub(super) fn platform_store() -> Result<Arc<CredentialStore>, SecretError> {
     // Connecting is where a missing session bus or Secret Service shows; zbus reports some of
     // these as a generic failure, and any of them means the same to the user: no keyring.
@@ -162,13 +126,7 @@ pub(super) fn platform_store() -> Result<Arc<CredentialStore>, SecretError> {
 
 /// The Secret Service's search by Portolan's attributes: finds locked and unlocked items alike
 /// without unlocking anything or reading a secret.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-))]
+#[cfg(secret_service)]
 pub(super) fn platform_has_entries(profile_ids: &[&str]) -> Result<Vec<bool>, SecretError> {
     use secret_service::blocking::SecretService;
     use secret_service::EncryptionType;
@@ -193,13 +151,7 @@ pub(super) fn platform_has_entries(profile_ids: &[&str]) -> Result<Vec<bool>, Se
 
 /// Whether the default collection (where Portolan's entries go) is locked; asking does not
 /// prompt. `false` when that cannot be told.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-))]
+#[cfg(secret_service)]
 pub(super) fn platform_locked() -> bool {
     use secret_service::blocking::SecretService;
     use secret_service::EncryptionType;
@@ -212,13 +164,7 @@ pub(super) fn platform_locked() -> bool {
 }
 
 /// Elsewhere an entry is found by reading it (the platform may ask the user).
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-)))]
+#[cfg(not(secret_service))]
 pub(super) fn platform_has_entries(profile_ids: &[&str]) -> Result<Vec<bool>, SecretError> {
     let k = Keychain::platform();
     profile_ids
@@ -227,13 +173,7 @@ pub(super) fn platform_has_entries(profile_ids: &[&str]) -> Result<Vec<bool>, Se
         .collect()
 }
 
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-)))]
+#[cfg(not(secret_service))]
 pub(super) fn platform_locked() -> bool {
     false
 }
@@ -248,15 +188,7 @@ pub(super) fn platform_store() -> Result<Arc<CredentialStore>, SecretError> {
     Ok(windows_native_keyring_store::Store::new()?)
 }
 
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly",
-    target_os = "macos",
-    target_os = "windows"
-)))]
+#[cfg(not(any(secret_service, target_os = "macos", target_os = "windows")))]
 pub(super) fn platform_store() -> Result<Arc<CredentialStore>, SecretError> {
     Err(SecretError::Unavailable)
 }
