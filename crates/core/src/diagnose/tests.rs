@@ -24,101 +24,52 @@ fn reply(code: u16, text: &str) -> Reply {
     }
 }
 
-fn code_for(stage: Stage, code: u16, text: &str) -> C {
-    let s = settings();
-    let ctx = Context {
-        settings: &s,
-        tls: None,
-        server: None,
-        provider: None,
-        signed_in: false,
-    };
-    diagnose(
-        &Failure::Reply {
-            stage,
-            reply: reply(code, text),
-        },
-        &ctx,
-    )
-    .code
-}
+/// A reply at a stage, at a server, and the verdict code it must get: classified by stage,
+/// reply code and enhanced status code, never by the words (the last column says what the
+/// case shows).
+type Case = (
+    (&'static str, &'static str),
+    Stage,
+    u16,
+    &'static str,
+    C,
+    &'static str,
+);
+
+const ANYWHERE: (&str, &str) = ("smtp.example.com", "a@example.com");
+const GMAIL: (&str, &str) = ("smtp.gmail.com", "a@gmail.com");
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    (ANYWHERE, Stage::Auth, 535, "5.7.8 Error: authentication failed", C::AuthFailed, "a refused password"),
+    (ANYWHERE, Stage::Auth, 534, "5.7.9 Application-specific password required", C::AuthMechanismUnsupported, "5.7.9 means \"mechanism too weak\" except at Google"),
+    (ANYWHERE, Stage::Auth, 535, "5.7.139 Authentication unsuccessful, basic auth disabled", C::SmtpAuthDisabled, "Microsoft's 5.7.139"),
+    (ANYWHERE, Stage::Auth, 535, "5.7.8 app password required, certificate spam", C::AuthFailed, "words alone never decide"),
+    (ANYWHERE, Stage::Auth, 454, "4.7.0 Temporary failure", C::RateLimited, "454 4.7.0 is a pause"),
+    (ANYWHERE, Stage::Auth, 454, "4.3.0 Try again later", C::ServerBusy, "454 4.3.0 is the server"),
+    (ANYWHERE, Stage::RcptTo, 554, "5.7.1 <x@y>: Relay access denied", C::RelayDenied, "relay"),
+    (ANYWHERE, Stage::RcptTo, 550, "5.1.1 <x@y>: User unknown", C::RecipientRejected, "recipient"),
+    (ANYWHERE, Stage::RcptTo, 450, "4.2.0 Greylisted, see url", C::Greylisted, "greylisting"),
+    (ANYWHERE, Stage::MailFrom, 553, "5.7.1 Sender address rejected", C::SenderRejected, "sender"),
+    (ANYWHERE, Stage::MailFrom, 530, "5.7.0 Authentication required", C::AuthRequired, "sign-in needed"),
+    (ANYWHERE, Stage::Data, 554, "5.6.0 Message refused", C::MessageRejected, "message"),
+    (ANYWHERE, Stage::Greeting, 421, "4.3.2 Service shutting down", C::ServerBusy, "a busy greeting"),
+    (ANYWHERE, Stage::Greeting, 554, "5.7.1 You are blocked", C::GreetingRefused, "a refused greeting"),
+    (ANYWHERE, Stage::Ehlo, 504, "5.5.2 <[127.0.0.1]>: Helo command rejected: need fully-qualified hostname", C::EhloNameRejected, "a refused hello name"),
+    (GMAIL, Stage::MailFrom, 550, "5.4.5 Daily user sending limit exceeded.", C::QuotaExceeded, "documented by the big providers"),
+    (GMAIL, Stage::Data, 550, "5.4.5 Daily sending quota exceeded.", C::QuotaExceeded, "documented by the big providers"),
+    (GMAIL, Stage::Data, 554, "5.2.252 SendAsDenied; a@x.example not allowed to send as b@y.example", C::SendAsDenied, "documented by the big providers"),
+    (GMAIL, Stage::RcptTo, 550, "5.7.26 Unauthenticated email from y.example is not accepted due to domain's DMARC policy.", C::SenderPolicyRejected, "documented by the big providers"),
+    (GMAIL, Stage::Data, 550, "5.7.23 SPF validation failed", C::SenderPolicyRejected, "documented by the big providers"),
+    (GMAIL, Stage::MailFrom, 530, "5.7.57 Client not authenticated to send mail.", C::AuthRequired, "documented by the big providers"),
+];
 
 #[test]
-fn auth_replies_are_classified_by_enhanced_code_not_words() {
-    assert_eq!(
-        code_for(Stage::Auth, 535, "5.7.8 Error: authentication failed"),
-        C::AuthFailed
-    );
-    assert_eq!(
-        code_for(
-            Stage::Auth,
-            534,
-            "5.7.9 Application-specific password required"
-        ),
-        C::AuthMechanismUnsupported,
-        "5.7.9 means \"mechanism too weak\" except at Google"
-    );
-    assert_eq!(
-        code_for(
-            Stage::Auth,
-            535,
-            "5.7.139 Authentication unsuccessful, basic auth disabled"
-        ),
-        C::SmtpAuthDisabled
-    );
-    // Words alone never decide: an app-password sentence with a plain 5.7.8 is a failure.
-    assert_eq!(
-        code_for(
-            Stage::Auth,
-            535,
-            "5.7.8 app password required, certificate spam"
-        ),
-        C::AuthFailed
-    );
-    assert_eq!(
-        code_for(Stage::Auth, 454, "4.7.0 Temporary failure"),
-        C::RateLimited
-    );
-    assert_eq!(
-        code_for(Stage::Auth, 454, "4.3.0 Try again later"),
-        C::ServerBusy
-    );
-}
-
-#[test]
-fn envelope_refusals_get_their_codes() {
-    assert_eq!(
-        code_for(Stage::RcptTo, 554, "5.7.1 <x@y>: Relay access denied"),
-        C::RelayDenied
-    );
-    assert_eq!(
-        code_for(Stage::RcptTo, 550, "5.1.1 <x@y>: User unknown"),
-        C::RecipientRejected
-    );
-    assert_eq!(
-        code_for(Stage::RcptTo, 450, "4.2.0 Greylisted, see url"),
-        C::Greylisted
-    );
-    assert_eq!(
-        code_for(Stage::MailFrom, 553, "5.7.1 Sender address rejected"),
-        C::SenderRejected
-    );
-    assert_eq!(
-        code_for(Stage::MailFrom, 530, "5.7.0 Authentication required"),
-        C::AuthRequired
-    );
-    assert_eq!(
-        code_for(Stage::Data, 554, "5.6.0 Message refused"),
-        C::MessageRejected
-    );
-    assert_eq!(
-        code_for(Stage::Greeting, 421, "4.3.2 Service shutting down"),
-        C::ServerBusy
-    );
-    assert_eq!(
-        code_for(Stage::Greeting, 554, "5.7.1 You are blocked"),
-        C::GreetingRefused
-    );
+fn replies_are_classified_by_stage_code_and_enhanced_code() {
+    for &((host, from), stage, code, text, want, why) in CASES {
+        let v = at(host, from, stage, code, text);
+        assert_eq!(v.code, want, "{text} at {host}: {why}");
+    }
 }
 
 /// The verdict for `reply` at `stage` talking to `host` (port 465, TLS) for `from`, with the
@@ -306,44 +257,7 @@ fn microsoft_5_7_139_gives_a_request_for_the_it_admin() {
 }
 
 #[test]
-fn envelope_codes_of_the_big_providers() {
-    let v = |stage, code, text: &str| at("smtp.gmail.com", "a@gmail.com", stage, code, text).code;
-    assert_eq!(
-        v(
-            Stage::MailFrom,
-            550,
-            "5.4.5 Daily user sending limit exceeded."
-        ),
-        C::QuotaExceeded
-    );
-    assert_eq!(
-        v(Stage::Data, 550, "5.4.5 Daily sending quota exceeded."),
-        C::QuotaExceeded
-    );
-    assert_eq!(
-        v(
-            Stage::Data,
-            554,
-            "5.2.252 SendAsDenied; a@x.example not allowed to send as b@y.example"
-        ),
-        C::SendAsDenied
-    );
-    assert_eq!(
-        v(Stage::RcptTo, 550, "5.7.26 Unauthenticated email from y.example is not accepted due to domain's DMARC policy."),
-        C::SenderPolicyRejected
-    );
-    assert_eq!(
-        v(Stage::Data, 550, "5.7.23 SPF validation failed"),
-        C::SenderPolicyRejected
-    );
-    assert_eq!(
-        v(
-            Stage::MailFrom,
-            530,
-            "5.7.57 Client not authenticated to send mail."
-        ),
-        C::AuthRequired
-    );
+fn must_issue_starttls_first_turns_encryption_on() {
     // "Must issue a STARTTLS command first" on a plain connection to a server that offers it.
     let s = SmtpSettings {
         host: "smtp.gmail.com".into(),
@@ -377,15 +291,6 @@ fn envelope_codes_of_the_big_providers() {
     assert_eq!(
         r.fixes[0].settings_patch.as_ref().unwrap().security,
         Some(Security::Starttls)
-    );
-    // A refused hello name.
-    assert_eq!(
-        code_for(
-            Stage::Ehlo,
-            504,
-            "5.5.2 <[127.0.0.1]>: Helo command rejected: need fully-qualified hostname"
-        ),
-        C::EhloNameRejected
     );
 }
 
