@@ -4,9 +4,10 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
+use portolan_test_support::run::Run;
 use portolan_test_support::test_servers;
 
 const CANARY: &str = "Cli-Canary-4u8R-Pa55";
@@ -44,27 +45,12 @@ fn plain_server() -> (u16, Arc<Mutex<Vec<String>>>) {
 }
 
 fn run_json(args: &[&str], stdin: Option<&str>) -> (i32, serde_json::Value, String) {
-    let mut child = portolan()
-        .args(args)
-        .env_remove("PORTOLAN_PASSWORD")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut run = Run::new(env!("CARGO_BIN_EXE_portolan")).args(args);
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        run = run.stdin(input);
     }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
-    (out.status.code().unwrap_or(-1), json, text)
+    let ran = run.run();
+    (ran.code, ran.json(), ran.stdout)
 }
 
 #[test]
@@ -235,7 +221,7 @@ fn a_computer_without_trusted_authorities_is_told_so_and_nothing_is_sent() {
     let file = empty.path().join("none.pem");
     std::fs::write(&file, "").unwrap();
     let run = |extra: &[&str]| {
-        let out = portolan()
+        let ran = Run::new(env!("CARGO_BIN_EXE_portolan"))
             .args([
                 "check",
                 "--host",
@@ -252,27 +238,10 @@ fn a_computer_without_trusted_authorities_is_told_so_and_nothing_is_sent() {
             .args(extra)
             .env("SSL_CERT_FILE", &file)
             .env("SSL_CERT_DIR", empty.path())
-            .env_remove("PORTOLAN_PASSWORD")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let out = {
-            let mut child = out;
-            let pw = format!("{}\n", env["PORTOLAN_TEST_PASSWORD"]);
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(pw.as_bytes())
-                .unwrap();
-            child.wait_with_output().unwrap()
-        };
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(!text.contains(env["PORTOLAN_TEST_PASSWORD"].as_str()));
-        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        (out.status.code().unwrap_or(-1), json, text)
+            .stdin(format!("{}\n", env["PORTOLAN_TEST_PASSWORD"]))
+            .run();
+        assert!(!ran.all().contains(env["PORTOLAN_TEST_PASSWORD"].as_str()));
+        (ran.code, ran.json(), ran.stdout)
     };
     let (code, json, text) = run(&[]);
     assert_eq!(code, 5, "{text}");

@@ -7,7 +7,9 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+use portolan_test_support::run::Run;
 
 const CANARY: &str = "Cli-Provider-Canary-7zQ";
 
@@ -74,7 +76,7 @@ fn check_as(host: &str, port: u16, user: &str, json: bool) -> (i32, String) {
     if json {
         args.push("--json");
     }
-    let mut child = Command::new("unshare")
+    let ran = Run::new("unshare")
         .args([
             "-m",
             "sh",
@@ -84,27 +86,12 @@ fn check_as(host: &str, port: u16, user: &str, json: bool) -> (i32, String) {
         .arg(&hosts)
         .arg(env!("CARGO_BIN_EXE_portolan"))
         .args(&args)
-        .env_remove("PORTOLAN_PASSWORD")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{CANARY}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        .stdin(format!("{CANARY}\n"))
+        .run();
     let _ = std::fs::remove_dir_all(&dir);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = ran.all();
     assert!(!text.contains(CANARY), "the password leaked: {text}");
-    (out.status.code().unwrap_or(-1), text)
+    (ran.code, text)
 }
 
 #[test]

@@ -9,6 +9,8 @@
 //! - [`pki`]: a throw-away CA (rcgen) and server configurations signed by it.
 //! - [`leak`]: every form of a password, and a scanner that looks for them in outputs.
 //! - [`logs`]: the dependencies' `log` and `tracing` lines at trace level, captured.
+//! - [`run`]: a program run as a script runs it (arguments, a line on stdin, no password in
+//!   the environment), its exit code and output back as text or JSON.
 //!
 //! Scripted servers that only one test file uses stay beside that file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -17,6 +19,7 @@ pub mod dns;
 pub mod leak;
 pub mod logs;
 pub mod pki;
+pub mod run;
 pub mod servers;
 pub mod session;
 
