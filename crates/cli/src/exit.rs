@@ -150,6 +150,10 @@ impl Exit {
         if report.verdict.code.is_ok() {
             return Exit::Done;
         }
+        // Stopped by the user: whichever step was waiting, the answer is "cancelled".
+        if report.verdict.code == portolan_core::verdict::VerdictCode::Cancelled {
+            return Exit::Cancelled;
+        }
         match report.failed_stage() {
             Some(Stage::Resolve) => Exit::Resolve,
             Some(Stage::Connect) => Exit::Connect,

@@ -253,6 +253,53 @@ fn a_computer_without_trusted_authorities_is_told_so_and_nothing_is_sent() {
 }
 
 #[test]
+fn ctrl_c_while_a_server_is_silent_ends_the_check_at_once() {
+    // A server that takes the connection and never says hello: the check waits for the
+    // greeting until Ctrl-C, which must end it at once with the "cancelled" answer.
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port().to_string();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in l.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let mut child = portolan()
+        .args([
+            "check",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--security",
+            "tls",
+            "--json",
+        ])
+        .env_remove("PORTOLAN_PASSWORD")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let pid = child.id().to_string();
+    let sent = std::time::Instant::now();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let out = child.wait_with_output().unwrap();
+    let took = sent.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(3),
+        "exited {took:?} after Ctrl-C"
+    );
+    assert_eq!(out.status.code(), Some(19));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["verdict"]["code"], "cancelled", "{json}");
+}
+
+#[test]
 fn real_probe_recommends_the_implicit_tls_port() {
     let Some(env) = test_servers() else { return };
     let tls = format!("{}:tls", env["PORTOLAN_TEST_SUBMISSIONS_PORT"]);
