@@ -264,7 +264,7 @@ fn ctrl_c_while_a_server_is_silent_ends_the_check_at_once() {
             held.push(s);
         }
     });
-    let mut child = portolan()
+    let child = portolan()
         .args([
             "check",
             "--host",
