@@ -1,8 +1,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The host check page (export `check_php`) as PHP runs it: `php -l` accepts it, and php-cli
 //! runs it against the real Postfix of the test set-up (scripts/test-servers.sh): a working
-//! port, an expired page, and a port where nothing answers. php-cli trusts the test CA through
-//! its `openssl.cafile` setting, as a web host trusts the public authorities.
+//! port, an expired page, and a port where nothing listens (refused). php-cli trusts the test
+//! CA through its `openssl.cafile` setting, as a web host trusts the public authorities.
+//! A silent port (packets dropped, as a host's firewall does) is tested in a network namespace
+//! the test creates: only loopback, with an nftables drop rule.
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -184,5 +186,85 @@ fn real_blocked_port_is_reported_with_what_to_do() {
         out.contains(&format!("Port {port} does not work from this web host"))
             || out.contains("cannot reach"),
         "{out}"
+    );
+}
+
+/// Whether this test may give php-cli a network namespace of its own with a firewall rule
+/// (root, `unshare -n`, `ip` and `nft`).
+fn can_blackhole() -> bool {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    root && Command::new("unshare")
+        .args(["-n", "sh", "-c", "ip link set lo up && nft list tables"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn a_silent_port_is_named_as_such_and_the_page_ends_within_its_bound() {
+    if !can_blackhole() {
+        eprintln!("note: needs root, unshare, ip and nft for a private network; skipping");
+        return;
+    }
+    // php-cli runs in a network namespace made for it: only loopback, where every packet to
+    // port 587 is dropped (no answer at all, not refused) and nothing listens on the page's
+    // other ports (refused at once).
+    let page = export::host_check_page(
+        &settings("127.0.0.1", 587, Security::Starttls),
+        now() + 3600,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portolan-check.php");
+    std::fs::write(&file, &page).unwrap();
+    let script = "ip link set lo up && nft -f - <<'EOF' && exec php \"$0\"\n\
+                  table inet portolan_silent {\n\
+                  \tchain input {\n\
+                  \t\ttype filter hook input priority 0; policy accept;\n\
+                  \t\ttcp dport 587 drop\n\
+                  \t}\n\
+                  }\n\
+                  EOF\n";
+    let started = std::time::Instant::now();
+    let out = Command::new("unshare")
+        .args(["-n", "sh", "-c", script])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "Port 587: no answer. Usually the server does not offer this port; otherwise this \
+             host blocks outgoing connections to it"
+        ),
+        "the silent port's words, server first: {text}"
+    );
+    for refused in [465, 2525, 25] {
+        assert!(
+            text.contains(&format!("Port {refused}: refused.")),
+            "{refused}: {text}"
+        );
+    }
+    assert!(
+        text.contains("This web host cannot reach 127.0.0.1 on any mail port"),
+        "{text}"
+    );
+    assert!(text.contains("Delete this file"), "{text}");
+    // The page waits its connection bound (8 seconds) for the silent port, and no longer.
+    assert!(
+        took >= std::time::Duration::from_secs(7),
+        "it waited for an answer: {took:?}"
+    );
+    assert!(
+        took < std::time::Duration::from_secs(20),
+        "it gave up within its bound: {took:?}"
     );
 }
