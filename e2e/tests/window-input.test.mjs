@@ -4,6 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, until } from "../lib/app.mjs";
+import { clipboard } from "../lib/journey.mjs";
 
 let app;
 
@@ -70,4 +71,30 @@ test("out-of-range settings from the window get Portolan's own sentence", async 
   // The good settings still work.
   const ok = await invoke(browser, "export_preview", preview, null);
   assert.match(ok.ok.text, /smtp\.example\.com/);
+});
+
+/** Calls `copy_text` through the page's IPC with a text of `size` characters. */
+async function copyText(browser, text, size) {
+  return browser.executeAsync(
+    (text, size, done) => {
+      window.__TAURI_INTERNALS__
+        .invoke("copy_text", { args: { text: size ? "x".repeat(size) : text } })
+        .then((ok) => done({ ok }))
+        .catch((err) => done({ err }));
+    },
+    text,
+    size,
+  );
+}
+
+test("copy_text takes a fix's text and refuses a flood with Portolan's sentence", async () => {
+  const { browser } = app;
+  const ok = await copyText(browser, "Hello, could you allow SMTP AUTH for my mailbox?", 0);
+  assert.ok(!ok.err, JSON.stringify(ok.err));
+  await until(() => clipboard() === "Hello, could you allow SMTP AUTH for my mailbox?", "the text copied");
+  const r = await copyText(browser, null, 70 * 1024);
+  assert.equal(r.err?.code, "clipboard_failed", JSON.stringify(r));
+  assert.equal(r.err.message, "This text is too long to copy (70 KiB; Portolan copies at most 64 KiB), so nothing was copied.");
+  assert.match(r.err.hint, /copy it yourself/);
+  assert.equal(clipboard(), "Hello, could you allow SMTP AUTH for my mailbox?", "the clipboard is as it was");
 });
