@@ -10,5 +10,8 @@ fn main() {
             target_os = "netbsd",
             target_os = "dragonfly"
         ) },
+        // Where the platform's authorities are files (a bundle and a folder of the same
+        // certificates), read by rustls-native-certs rather than asked of the system.
+        cert_files: { all(unix, not(target_vendor = "apple"), not(target_os = "android")) },
     }
 }

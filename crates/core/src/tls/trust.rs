@@ -148,16 +148,11 @@ impl Loading {
     fn get(&self) -> Result<&Arc<dyn ServerCertVerifier>, &str> {
         self.built
             .get_or_init(|| {
-                let made = if self.extra.is_empty() {
-                    rustls_platform_verifier::Verifier::new(provider())
-                } else {
-                    rustls_platform_verifier::Verifier::new_with_extra_roots(
-                        self.extra.iter().cloned(),
-                        provider(),
-                    )
-                };
-                made.map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
-                    .map_err(|e| e.to_string())
+                #[cfg(cert_files)]
+                if let Some(v) = bundle_first(&self.extra) {
+                    return Ok(v);
+                }
+                platform_verifier(&self.extra)
             })
             .as_ref()
             .map_err(String::as_str)
@@ -165,6 +160,120 @@ impl Loading {
 
     fn unavailable(why: &str) -> rustls::Error {
         rustls::Error::General(TrustError::StoreUnavailable(why.to_owned()).to_string())
+    }
+}
+
+/// The platform's verifier with the extra authorities: the system's own verification on
+/// macOS and Windows; elsewhere the bundle file and the folder of certificates, both read.
+fn platform_verifier(
+    extra: &[CertificateDer<'static>],
+) -> Result<Arc<dyn ServerCertVerifier>, String> {
+    let made = if extra.is_empty() {
+        rustls_platform_verifier::Verifier::new(provider())
+    } else {
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra.iter().cloned(), provider())
+    };
+    made.map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
+        .map_err(|e| e.to_string())
+}
+
+/// Where the authorities are files, the system keeps them twice: a bundle file and a folder
+/// of the same certificates (update-ca-certificates and update-ca-trust write both from one
+/// list). Reading the folder too costs some 300 file opens, half the time of a check on a
+/// fast network. So the bundle is read alone, and the folder as well only for a server the
+/// bundle does not vouch for (a certificate added to the folder by hand): the answer is the
+/// one reading both gives, as OpenSSL looks into its folder only for an issuer it lacks.
+/// `SSL_CERT_FILE` and `SSL_CERT_DIR` say where the bundle and the folder are, as they do for
+/// OpenSSL. `None` (read everything at once) when there is no usable bundle.
+#[cfg(cert_files)]
+fn bundle_first(extra: &[CertificateDer<'static>]) -> Option<Arc<dyn ServerCertVerifier>> {
+    let file = match std::env::var_os("SSL_CERT_FILE") {
+        Some(f) => std::path::PathBuf::from(f),
+        None => openssl_probe::probe().cert_file?,
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in extra {
+        roots.add(cert.clone()).ok()?;
+    }
+    let found = rustls_native_certs::load_certs_from_paths(Some(&file), None);
+    let (added, _) = roots.add_parsable_certificates(found.certs);
+    if added == 0 {
+        return None;
+    }
+    let bundle =
+        rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+            .build()
+            .ok()?;
+    Some(Arc::new(BundleFirst {
+        bundle,
+        extra: extra.to_vec(),
+        both: OnceLock::new(),
+    }))
+}
+
+/// The bundle's verifier, and the one that reads the folder too, made when first needed.
+#[cfg(cert_files)]
+#[derive(Debug)]
+struct BundleFirst {
+    bundle: Arc<rustls::client::WebPkiServerVerifier>,
+    extra: Vec<CertificateDer<'static>>,
+    both: OnceLock<Result<Arc<dyn ServerCertVerifier>, String>>,
+}
+
+#[cfg(cert_files)]
+impl ServerCertVerifier for BundleFirst {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let first = self.bundle.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        match first {
+            Err(rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)) => {
+                match self.both.get_or_init(|| platform_verifier(&self.extra)) {
+                    Ok(both) => both.verify_server_cert(
+                        end_entity,
+                        intermediates,
+                        server_name,
+                        ocsp_response,
+                        now,
+                    ),
+                    Err(_) => first,
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.bundle.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.bundle.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.bundle.supported_verify_schemes()
     }
 }
 
@@ -258,5 +367,82 @@ impl TrustError {
 impl From<TrustError> for UserError {
     fn from(e: TrustError) -> Self {
         UserError::with_code_hint(e.code(), e.to_string())
+    }
+}
+
+#[cfg(all(test, cert_files))]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+
+    fn ca(cn: &str) -> (CertificateDer<'static>, Issuer<'static, KeyPair>) {
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, cn);
+        let cert = params.self_signed(&key).unwrap();
+        (cert.der().clone(), Issuer::new(params, key))
+    }
+
+    fn leaf(by: &Issuer<'static, KeyPair>) -> CertificateDer<'static> {
+        let key = KeyPair::generate().unwrap();
+        let params = CertificateParams::new(vec!["mail.example.test".to_owned()]).unwrap();
+        params.signed_by(&key, by).unwrap().der().clone()
+    }
+
+    fn webpki(roots: &[&CertificateDer<'static>]) -> Arc<rustls::client::WebPkiServerVerifier> {
+        let mut store = rustls::RootCertStore::empty();
+        for r in roots {
+            store.add((*r).clone()).unwrap();
+        }
+        rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider())
+            .build()
+            .unwrap()
+    }
+
+    fn verify(
+        v: &BundleFirst,
+        cert: &CertificateDer<'_>,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let name = ServerName::try_from("mail.example.test").unwrap();
+        v.verify_server_cert(cert, &[], &name, &[], UnixTime::now())
+    }
+
+    #[test]
+    fn the_folder_is_read_only_for_a_server_the_bundle_does_not_vouch_for() {
+        let (in_bundle, bundle_ca) = ca("In the bundle");
+        let (in_folder, folder_ca) = ca("Only in the folder");
+        let v = BundleFirst {
+            bundle: webpki(&[&in_bundle]),
+            extra: Vec::new(),
+            both: OnceLock::new(),
+        };
+        // The bundle vouches: the folder is not read.
+        assert!(verify(&v, &leaf(&bundle_ca)).is_ok());
+        assert!(v.both.get().is_none());
+        // The bundle does not: the answer is the one of bundle and folder together.
+        let both: Arc<dyn ServerCertVerifier> = webpki(&[&in_bundle, &in_folder]);
+        assert!(v.both.set(Ok(both)).is_ok());
+        assert!(verify(&v, &leaf(&folder_ca)).is_ok());
+        let (_, nobody) = ca("Nobody's");
+        assert!(matches!(
+            verify(&v, &leaf(&nobody)),
+            Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer
+            ))
+        ));
+    }
+
+    #[test]
+    fn this_computers_bundle_is_read_alone_with_the_extra_authorities() {
+        let (extra, extra_ca) = ca("Company CA");
+        let v = bundle_first(std::slice::from_ref(&extra)).expect("Debian has a bundle file");
+        let name = ServerName::try_from("mail.example.test").unwrap();
+        assert!(v
+            .verify_server_cert(&leaf(&extra_ca), &[], &name, &[], UnixTime::now())
+            .is_ok());
     }
 }
