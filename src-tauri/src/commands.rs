@@ -397,6 +397,7 @@ pub fn export_preview(args: ExportPreviewArgs) -> Result<Exported, UserError> {
         profile_id: non_empty(args.profile_id),
         settings: args.settings.parse()?,
         password: None,
+        provider_id: non_empty(args.provider_id),
     };
     Ok(portolan_core::export::export_stamped(
         args.format,
@@ -423,6 +424,7 @@ pub async fn export_copy(
         include_password,
         password,
         stamp,
+        provider_id,
     } = args;
     let settings = settings.parse()?;
     let profile_id = non_empty(profile_id);
@@ -436,6 +438,7 @@ pub async fn export_copy(
         profile_id,
         settings,
         password,
+        provider_id: non_empty(provider_id),
     };
     let exported =
         portolan_core::export::export_stamped(format, &input, include_password, stamp.as_ref())?;

@@ -168,6 +168,7 @@ async fn the_password_stays_out_of_every_path_of_the_app() {
             include_password,
             password: None,
             stamp: None,
+            provider_id: Some("gmail".into()),
         };
 
     // Check: the right password, a wrong one (the canary), over both kinds of encryption.
@@ -272,6 +273,7 @@ async fn the_password_stays_out_of_every_path_of_the_app() {
             profile_id: Some(saved.id.clone()),
             settings: tls(),
             stamp: None,
+            provider_id: Some("gmail".into()),
         });
         reply(&mut scan, &format!("{what} preview"), &r);
         let args = copy_args(f.id, Some(saved.id.clone()), false);

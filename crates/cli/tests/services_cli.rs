@@ -129,6 +129,35 @@ fn a_profile_saved_for_a_service_shows_its_words_again() {
     assert_eq!(code, 0, "{out}");
     assert!(shows_the_service(&run(&["profiles", "show", "Shop"]).1));
 
+    // Exported as Portolan's JSON and imported elsewhere: the service comes along.
+    let (code, json) = run(&["export", "Shop", "--format", "json"]);
+    assert_eq!(code, 0, "{json}");
+    assert!(
+        json.contains("\"provider\": \"amazon-ses-eu-west-1\""),
+        "{json}"
+    );
+    let file = dir.join("shop.json");
+    std::fs::write(&file, &json).unwrap();
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let there = |args: &[&str]| {
+        let out = portolan()
+            .args(args)
+            .env("XDG_CONFIG_HOME", &elsewhere)
+            .env_remove("PORTOLAN_PASSWORD")
+            .output()
+            .unwrap();
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let imported = there(&["import", file.to_str().unwrap()]);
+    assert!(imported.contains("Shop"), "{imported}");
+    let out = there(&["profiles", "show", "Shop"]);
+    assert!(shows_the_service(&out), "{out}");
+
     // Not a sending service: refused with the list's sentence, nothing saved.
     let (code, out) = run(&[
         "profiles",

@@ -224,6 +224,10 @@ pub struct ExportPreviewArgs {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub stamp: Option<HostCheckStamp>,
+    /// The provider or sending service the settings were made for (Portolan's JSON keeps it).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub provider_id: Option<String>,
 }
 
 /// `export_copy`: write one export to the clipboard.
@@ -248,6 +252,10 @@ pub struct ExportCopyArgs {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub stamp: Option<HostCheckStamp>,
+    /// The provider or sending service the settings were made for (Portolan's JSON keeps it).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub provider_id: Option<String>,
 }
 
 /// `copy_report` (the support report to the clipboard) and `report_details` (its lines for

@@ -55,6 +55,7 @@ fn input(name: &str, user: &str, password: &str) -> ExportInput {
         profile_id: Some("1b4e28ba-2fa1-11d2-883f-0016cb7b0b19".into()),
         settings: settings(Security::Starttls, 587, user),
         password: Some(Sensitive::new(password.to_owned())),
+        provider_id: None,
     }
 }
 
@@ -649,4 +650,26 @@ fn asking_for_the_password_without_one_is_a_sentence() {
     let e = export::export(FormatId::Env, &inp, true).unwrap_err();
     assert_eq!(e.code(), ErrorCode::ExportNoPassword);
     assert!(e.to_string().contains("no saved password"), "{e}");
+}
+
+#[test]
+fn portolan_json_keeps_the_provider_the_profile_was_made_for() {
+    let inp = ExportInput {
+        provider_id: Some("sendgrid".into()),
+        ..input("Shop", "apikey", "unused")
+    };
+    let e = render(FormatId::Json, &inp, false);
+    assert!(e.text.contains("\"provider\": \"sendgrid\""), "{}", e.text);
+    let back = export::import_json(&e.text).unwrap();
+    assert_eq!(back.provider_id.as_deref(), Some("sendgrid"));
+    // Files written before the field existed import as before.
+    let old = e.text.replace("  \"provider\": \"sendgrid\",\n", "");
+    assert!(!old.contains("provider"), "{old}");
+    assert_eq!(export::import_json(&old).unwrap().provider_id, None);
+    // A provider that is not an id from the list is named as the problem.
+    for bad in ["\"../gmail\"", "42", "\"Gmail\"", "\"\""] {
+        let text = e.text.replace("\"sendgrid\"", bad);
+        let err = export::import_json(&text).unwrap_err();
+        assert!(format!("{err}").contains("provider"), "{bad}: {err}");
+    }
 }

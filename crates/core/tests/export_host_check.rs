@@ -88,6 +88,7 @@ fn the_exported_page_passes_php_lint_and_has_a_random_name() {
             password: Some(portolan_core::sensitive::Sensitive::new(
                 "Canary-Host-Check-Pw".into(),
             )),
+            provider_id: None,
         };
         let e = export::export(FormatId::CheckPhp, &input, true).unwrap();
         assert!(!e.includes_password);

@@ -600,6 +600,7 @@ fn profiles_and_mock_keychain() {
             profile_id: None,
             settings: smtp("smtp.example.com"),
             password: Some(pw()),
+            provider_id: None,
         },
         true,
     )
@@ -751,6 +752,7 @@ fn every_export_format_without_the_password() {
                 profile_id: Some("0b9d4a3e-6f0a-4c55-9c61-1f2d3e4a5b6c".into()),
                 settings: settings.clone(),
                 password: Some(pw()),
+                provider_id: None,
             };
             scan.flow();
             scan.text(

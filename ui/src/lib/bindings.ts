@@ -1629,7 +1629,11 @@ settings: SmtpSettings,
 /**
  * The host check page shown before (`check_php`): the same page again; none for a new one.
  */
-stamp?: HostCheckStamp | null, };
+stamp?: HostCheckStamp | null, 
+/**
+ * The provider or sending service the settings were made for (Portolan's JSON keeps it).
+ */
+provider_id?: string | null, };
 
 export type ExportCopyArgs = { 
 /**
@@ -1659,7 +1663,11 @@ password: string | null,
 /**
  * The host check page the preview showed (`check_php`): that page is copied.
  */
-stamp?: HostCheckStamp | null, };
+stamp?: HostCheckStamp | null, 
+/**
+ * The provider or sending service the settings were made for (Portolan's JSON keeps it).
+ */
+provider_id?: string | null, };
 
 export type ReportArgs = { 
 /**

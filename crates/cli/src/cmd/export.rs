@@ -48,6 +48,7 @@ pub fn run(args: Args, out: Out) -> Result<Exit, UserError> {
         profile_id: Some(p.id.clone()),
         settings: p.settings.clone(),
         password,
+        provider_id: p.provider_id.clone(),
     };
     let exported = portolan_core::export::export(args.format, &input, args.include_password)?;
     out.show(&exported, |e| render::exported(out, e))?;

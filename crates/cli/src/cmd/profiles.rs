@@ -104,6 +104,7 @@ fn run_command(
                 profile_id: Some(p.id.clone()),
                 settings: p.settings.clone(),
                 password: None,
+                provider_id: p.provider_id.clone(),
             };
             let card = portolan_core::export::export(FormatId::Card, &input, false)?;
             let missing = p.password_saved && keychain.has_password(&p.id) == Ok(false);

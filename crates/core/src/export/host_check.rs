@@ -164,6 +164,7 @@ pub fn host_check_page(settings: &SmtpSettings, expires: i64) -> Result<String, 
         name: None,
         profile_id: None,
         password: None,
+        provider_id: None,
     };
     page(&ctx, expires).map_err(|u| ExportError::NotRepresentable {
         format: super::info(super::FormatId::CheckPhp).label,

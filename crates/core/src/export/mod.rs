@@ -50,6 +50,9 @@ pub struct ExportInput {
     pub settings: SmtpSettings,
     /// The password; only written when `include_password` is set.
     pub password: Option<Sensitive<String>>,
+    /// The catalogue id of the provider or sending service the settings were made for
+    /// (Portolan's own JSON carries it, so an imported profile shows its notes again).
+    pub provider_id: Option<String>,
 }
 
 /// An export, ready for the clipboard.
@@ -198,6 +201,8 @@ pub(crate) struct Ctx<'a> {
     pub profile_id: Option<&'a str>,
     /// The password to write, only when the caller asked for it.
     pub password: Option<&'a str>,
+    /// The provider or sending service the settings were made for.
+    pub provider_id: Option<&'a str>,
 }
 
 impl Ctx<'_> {
@@ -298,6 +303,7 @@ pub fn export_stamped(
         name: input.name.as_deref(),
         profile_id: input.profile_id.as_deref(),
         password,
+        provider_id: input.provider_id.as_deref(),
     };
     let rendered = match format {
         FormatId::Card => system::card(&ctx),
@@ -379,6 +385,7 @@ mod tests {
                 ehlo_name: None,
             },
             password: Some(Sensitive::new("Stamp-Canary-Pw".into())),
+            provider_id: None,
         };
         let preview = export(FormatId::CheckPhp, &input, false).unwrap();
         let stamp = preview.stamp.clone().unwrap();
@@ -443,6 +450,7 @@ mod tests {
                 ehlo_name: None,
             },
             password: None,
+            provider_id: None,
         };
         let laravel = export(FormatId::Laravel, &input, false).unwrap();
         assert!(

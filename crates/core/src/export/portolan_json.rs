@@ -24,8 +24,13 @@ pub(crate) fn export_json(c: &Ctx) -> Result<String, Unwritable> {
         "name": c.name.unwrap_or("Imported profile"),
         "settings": c.s,
     });
-    if let (Some(p), Some(obj)) = (c.password, doc.as_object_mut()) {
-        obj.insert("password".into(), Value::from(p));
+    if let Some(obj) = doc.as_object_mut() {
+        if let Some(id) = c.provider_id {
+            obj.insert("provider".into(), Value::from(id));
+        }
+        if let Some(p) = c.password {
+            obj.insert("password".into(), Value::from(p));
+        }
     }
     let mut text = serde_json::to_string_pretty(&doc)
         .map_err(|e| Unwritable::new("settings", format!("could not be written ({e})")))?;
@@ -42,9 +47,14 @@ pub struct Imported {
     pub settings: SmtpSettings,
     /// The password, when the export included it.
     pub password: Option<Sensitive<String>>,
+    /// The provider or sending service the profile was made for (believed on saving only
+    /// when the catalogue knows it).
+    pub provider_id: Option<String>,
 }
 
-const TOP_FIELDS: [&str; 5] = ["format", "version", "name", "settings", "password"];
+const TOP_FIELDS: [&str; 6] = [
+    "format", "version", "name", "settings", "password", "provider",
+];
 const SETTINGS_FIELDS: [&str; 8] = [
     "host",
     "port",
@@ -56,6 +66,15 @@ const SETTINGS_FIELDS: [&str; 8] = [
     "ehlo_name",
 ];
 const CERT_FIELDS: [&str; 3] = ["host", "port", "sha256"];
+
+/// The shape of a catalogue id (`gmail`, `amazon-ses-eu-west-1`, `inbox.lv`): whether the
+/// catalogue knows it is decided when the profile is saved.
+fn is_catalogue_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+}
 
 /// Reads a profile exported by Portolan (pasted text or a file's contents). Every problem is
 /// reported, each naming its field.
@@ -150,6 +169,18 @@ pub fn import_json(text: &str) -> Result<Imported, ImportError> {
             None
         }
     };
+    let provider_id = match top.get("provider") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) if is_catalogue_id(id) => Some(id.clone()),
+        Some(_) => {
+            problems.push(problem(
+                "provider",
+                "The field \"provider\" must be a provider's id from Portolan's list, such as \"gmail\" \
+                 or \"sendgrid\"; remove it to import the settings without it.",
+            ));
+            None
+        }
+    };
     let settings = match top.get("settings") {
         Some(Value::Object(s)) => check_settings(s, &mut problems),
         Some(_) => {
@@ -169,6 +200,7 @@ pub fn import_json(text: &str) -> Result<Imported, ImportError> {
             name,
             settings,
             password,
+            provider_id,
         }),
         _ => Err(import_error(problems)),
     }

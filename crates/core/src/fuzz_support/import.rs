@@ -50,6 +50,7 @@ fn check_imported(imported: &export::Imported) {
         profile_id: None,
         settings: imported.settings.clone(),
         password: password.clone().map(Sensitive::new),
+        provider_id: imported.provider_id.clone(),
     };
     let json = export::export(FormatId::Json, &input, password.is_some())
         .unwrap_or_else(|e| panic!("an imported profile cannot be exported: {}", e.code()));
@@ -59,6 +60,10 @@ fn check_imported(imported: &export::Imported) {
     assert_eq!(
         again.settings, imported.settings,
         "settings changed by export and import"
+    );
+    assert_eq!(
+        again.provider_id, imported.provider_id,
+        "provider changed by export and import"
     );
     // Without a sign-in name there is no password to carry.
     let kept = password.filter(|_| imported.settings.username.is_some());

@@ -130,6 +130,7 @@ fn check_exports(s: &SmtpSettings) {
         profile_id: None,
         settings: s.clone(),
         password: Some(Sensitive::new(CANARY.to_owned())),
+        provider_id: None,
     };
     let without = ExportInput {
         password: None,

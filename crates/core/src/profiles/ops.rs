@@ -251,7 +251,7 @@ impl From<crate::export::Imported> for SaveRequest {
             name: i.name,
             settings: i.settings,
             password: i.password,
-            provider_id: None,
+            provider_id: i.provider_id,
         }
     }
 }
