@@ -12,7 +12,7 @@
 #
 # The delay comes from scripts/fixture/delay-proxy.py on loopback (netem is not available in
 # every kernel or container). Starts its own fixture on PORTOLAN_BENCH_PORT_BASE (default
-# 42700). Builds the CLI in release mode unless PORTOLAN_BIN names a binary.
+# 24700). Builds the CLI in release mode unless PORTOLAN_BIN names a binary.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,7 +47,7 @@ if ! command -v hyperfine >/dev/null; then
 fi
 command -v swaks >/dev/null || { say "swaks is missing: apt-get install swaks"; exit 1; }
 
-base=${PORTOLAN_BENCH_PORT_BASE:-42700}
+base=${PORTOLAN_BENCH_PORT_BASE:-24700}
 work=$(mktemp -d /tmp/portolan-bench-rtt.XXXXXX)
 proxy_pid=
 cleanup() {

@@ -5,7 +5,7 @@
 #
 #   scripts/bench.sh [--runs N] [--out DIR]
 #
-# Starts its own fixture (scripts/test-servers.sh) on PORTOLAN_BENCH_PORT_BASE (default 42600)
+# Starts its own fixture (scripts/test-servers.sh) on PORTOLAN_BENCH_PORT_BASE (default 24600)
 # unless PORTOLAN_TEST_SERVERS points at the servers.env of a running one. Builds the CLI in
 # release mode (CARGO_TARGET_DIR defaults to /work/target) unless PORTOLAN_BIN names a binary.
 # Results: DIR/bench-check-{loopback,quickack}.{json,md} (hyperfine); DIR defaults to
@@ -106,7 +106,7 @@ if [[ -n ${PORTOLAN_TEST_SERVERS:-} ]]; then
 	env_file=$PORTOLAN_TEST_SERVERS
 else
 	own_fixture=yes
-	PORTOLAN_TEST_PORT_BASE=${PORTOLAN_BENCH_PORT_BASE:-42600} \
+	PORTOLAN_TEST_PORT_BASE=${PORTOLAN_BENCH_PORT_BASE:-24600} \
 		"$root/scripts/test-servers.sh" start "$work/servers"
 	env_file=$work/servers/servers.env
 fi

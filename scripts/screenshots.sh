@@ -14,7 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # Its own ports, so it can run while a test run holds the default ones.
-PORTOLAN_TEST_PORT_BASE="${PORTOLAN_TEST_PORT_BASE:-42900}" bash scripts/test-servers.sh start "$work/servers"
+PORTOLAN_TEST_PORT_BASE="${PORTOLAN_TEST_PORT_BASE:-24900}" bash scripts/test-servers.sh start "$work/servers"
 export PORTOLAN_TEST_SERVERS="$work/servers/servers.env" PORTOLAN_REQUIRE_SERVERS=1
 export PORTOLAN_SCREENSHOT_DIR="$PORTOLAN_ROOT/docs/screenshots"
 PORTOLAN_TEST_WORK="$work" dbus-run-session -- bash scripts/in-test-session.sh bash scripts/e2e.sh

@@ -6,8 +6,10 @@
 #   scripts/test-servers.sh stop <dir>     stop both servers
 #   scripts/test-servers.sh status <dir>   say what runs, print servers.env
 #
-# PORTOLAN_TEST_PORT_BASE (default 42500) moves every port; listeners use base+0..base+13 and
-# base+19 is kept free (the "connection refused" port).
+# PORTOLAN_TEST_PORT_BASE (default 24500) moves every port; listeners use base+0..base+13 and
+# base+19 is kept free (the "connection refused" port). The defaults lie below the kernel's
+# range for outgoing connections (32768-60999 on Linux), so no outgoing socket can hold a
+# port the servers need.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,7 +36,7 @@ dir=$(cd "$2" && pwd)
 # Unix socket paths (Dovecot's, inside <dir>) are limited to 107 bytes.
 ((${#dir} <= 70)) || die "the folder path is too long for the servers' sockets (${#dir} > 70 characters): use a shorter one"
 
-base=${PORTOLAN_TEST_PORT_BASE:-42500}
+base=${PORTOLAN_TEST_PORT_BASE:-24500}
 if [[ ! $base =~ ^[0-9]+$ ]] || ((base < 1024 || base > 65500)); then
 	die "PORTOLAN_TEST_PORT_BASE must be a number between 1024 and 65500 (got '$base')"
 fi
