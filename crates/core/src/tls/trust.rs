@@ -89,7 +89,7 @@ impl Trust {
     /// Why the platform's authorities could not be read, once that is known (`None` while
     /// they are still being read, and when they were read).
     pub fn failed(&self) -> Option<TrustError> {
-        match self.loading.built.get() {
+        match self.loading.first.get() {
             Some(Err(why)) => Some(TrustError::StoreUnavailable(why.clone())),
             _ => None,
         }
@@ -116,11 +116,26 @@ impl Trust {
     }
 }
 
-/// The platform's verifier (with the extra authorities), built once by a thread started with
-/// it; whoever needs it first waits for that thread (or builds it, if no thread could start).
+/// The platform's authorities (with the extra ones), read once by a thread started with them;
+/// whoever needs them first waits for that thread (or reads them, if no thread could start).
+///
+/// Where the authorities are files, the system keeps them twice: a bundle file and a folder of
+/// the same certificates (update-ca-certificates and update-ca-trust write both from one
+/// list). Reading the folder too costs some 300 file opens, half the time of a check on a fast
+/// network. So `first` is the bundle read alone, and `all` (the folder as well) is read only
+/// for a server the bundle does not vouch for (a certificate added to the folder by hand): the
+/// answer is the one reading both gives, as OpenSSL looks into its folder only for an issuer it
+/// lacks. Elsewhere, or without a usable bundle, `first` is the platform's verifier itself.
 struct Loading {
     extra: Vec<CertificateDer<'static>>,
-    built: OnceLock<Result<Arc<dyn ServerCertVerifier>, String>>,
+    first: OnceLock<Result<First, String>>,
+    all: OnceLock<Result<Arc<dyn ServerCertVerifier>, String>>,
+}
+
+/// The verifier asked first, and whether it knows only the bundle.
+struct First {
+    verifier: Arc<dyn ServerCertVerifier>,
+    bundle_only: bool,
 }
 
 impl std::fmt::Debug for Loading {
@@ -133,29 +148,42 @@ impl Loading {
     fn start(extra: Vec<CertificateDer<'static>>) -> Arc<Self> {
         let loading = Arc::new(Self {
             extra,
-            built: OnceLock::new(),
+            first: OnceLock::new(),
+            all: OnceLock::new(),
         });
         let background = loading.clone();
         // Without a thread the first use builds it: slower, the same result.
         let _ = std::thread::Builder::new()
             .name("portolan-trust".into())
             .spawn(move || {
-                let _ = background.get();
+                let _ = background.first();
             });
         loading
     }
 
-    fn get(&self) -> Result<&Arc<dyn ServerCertVerifier>, &str> {
-        self.built
+    fn first(&self) -> Result<&First, &str> {
+        self.first
             .get_or_init(|| {
                 #[cfg(cert_files)]
-                if let Some(v) = bundle_first(&self.extra) {
-                    return Ok(v);
+                if let Some(bundle) = bundle_verifier(&self.extra) {
+                    return Ok(First {
+                        verifier: bundle,
+                        bundle_only: true,
+                    });
                 }
-                platform_verifier(&self.extra)
+                platform_verifier(&self.extra).map(|verifier| First {
+                    verifier,
+                    bundle_only: false,
+                })
             })
             .as_ref()
             .map_err(String::as_str)
+    }
+
+    fn all(&self) -> Result<&Arc<dyn ServerCertVerifier>, &String> {
+        self.all
+            .get_or_init(|| platform_verifier(&self.extra))
+            .as_ref()
     }
 
     fn unavailable(why: &str) -> rustls::Error {
@@ -177,16 +205,10 @@ fn platform_verifier(
         .map_err(|e| e.to_string())
 }
 
-/// Where the authorities are files, the system keeps them twice: a bundle file and a folder
-/// of the same certificates (update-ca-certificates and update-ca-trust write both from one
-/// list). Reading the folder too costs some 300 file opens, half the time of a check on a
-/// fast network. So the bundle is read alone, and the folder as well only for a server the
-/// bundle does not vouch for (a certificate added to the folder by hand): the answer is the
-/// one reading both gives, as OpenSSL looks into its folder only for an issuer it lacks.
-/// `SSL_CERT_FILE` and `SSL_CERT_DIR` say where the bundle and the folder are, as they do for
-/// OpenSSL. `None` (read everything at once) when there is no usable bundle.
+/// The bundle file alone, with the extra authorities (see [`Loading`]). `SSL_CERT_FILE` says
+/// where the bundle is, as it does for OpenSSL. `None` when there is no usable bundle.
 #[cfg(cert_files)]
-fn bundle_first(extra: &[CertificateDer<'static>]) -> Option<Arc<dyn ServerCertVerifier>> {
+fn bundle_verifier(extra: &[CertificateDer<'static>]) -> Option<Arc<dyn ServerCertVerifier>> {
     let file = match std::env::var_os("SSL_CERT_FILE") {
         Some(f) => std::path::PathBuf::from(f),
         None => openssl_probe::probe().cert_file?,
@@ -200,81 +222,10 @@ fn bundle_first(extra: &[CertificateDer<'static>]) -> Option<Arc<dyn ServerCertV
     if added == 0 {
         return None;
     }
-    let bundle =
-        rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
-            .build()
-            .ok()?;
-    Some(Arc::new(BundleFirst {
-        bundle,
-        extra: extra.to_vec(),
-        both: OnceLock::new(),
-    }))
-}
-
-/// The bundle's verifier, and the one that reads the folder too, made when first needed.
-#[cfg(cert_files)]
-#[derive(Debug)]
-struct BundleFirst {
-    bundle: Arc<rustls::client::WebPkiServerVerifier>,
-    extra: Vec<CertificateDer<'static>>,
-    both: OnceLock<Result<Arc<dyn ServerCertVerifier>, String>>,
-}
-
-#[cfg(cert_files)]
-impl ServerCertVerifier for BundleFirst {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let first = self.bundle.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        );
-        match first {
-            Err(rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)) => {
-                match self.both.get_or_init(|| platform_verifier(&self.extra)) {
-                    Ok(both) => both.verify_server_cert(
-                        end_entity,
-                        intermediates,
-                        server_name,
-                        ocsp_response,
-                        now,
-                    ),
-                    Err(_) => first,
-                }
-            }
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.bundle.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.bundle.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.bundle.supported_verify_schemes()
-    }
+    rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+        .build()
+        .ok()
+        .map(|v| v as Arc<dyn ServerCertVerifier>)
 }
 
 impl ServerCertVerifier for Loading {
@@ -286,24 +237,37 @@ impl ServerCertVerifier for Loading {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        self.get().map_err(Self::unavailable)?.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        )
+        let verify = |v: &Arc<dyn ServerCertVerifier>| {
+            v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        };
+        let first = self.first().map_err(Self::unavailable)?;
+        match verify(&first.verifier) {
+            Err(rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer))
+                if first.bundle_only =>
+            {
+                match self.all() {
+                    Ok(all) => verify(all),
+                    Err(_) => verify(&first.verifier),
+                }
+            }
+            answer => answer,
+        }
     }
 
+    // The signatures are checked with the provider's algorithms, as every platform verifier
+    // does; nothing here needs the authorities.
     fn verify_tls12_signature(
         &self,
         message: &[u8],
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.get()
-            .map_err(Self::unavailable)?
-            .verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &provider().signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -312,9 +276,12 @@ impl ServerCertVerifier for Loading {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.get()
-            .map_err(Self::unavailable)?
-            .verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &provider().signature_verification_algorithms,
+        )
     }
 
     /// What every platform verifier answers (the provider's schemes), without waiting for the
@@ -403,10 +370,7 @@ mod tests {
             .unwrap()
     }
 
-    fn verify(
-        v: &BundleFirst,
-        cert: &CertificateDer<'_>,
-    ) -> Result<ServerCertVerified, rustls::Error> {
+    fn verify(v: &Loading, cert: &CertificateDer<'_>) -> Result<ServerCertVerified, rustls::Error> {
         let name = ServerName::try_from("mail.example.test").unwrap();
         v.verify_server_cert(cert, &[], &name, &[], UnixTime::now())
     }
@@ -415,17 +379,25 @@ mod tests {
     fn the_folder_is_read_only_for_a_server_the_bundle_does_not_vouch_for() {
         let (in_bundle, bundle_ca) = ca("In the bundle");
         let (in_folder, folder_ca) = ca("Only in the folder");
-        let v = BundleFirst {
-            bundle: webpki(&[&in_bundle]),
+        let v = Loading {
             extra: Vec::new(),
-            both: OnceLock::new(),
+            first: OnceLock::new(),
+            all: OnceLock::new(),
         };
+        let bundle: Arc<dyn ServerCertVerifier> = webpki(&[&in_bundle]);
+        assert!(v
+            .first
+            .set(Ok(First {
+                verifier: bundle,
+                bundle_only: true,
+            }))
+            .is_ok());
         // The bundle vouches: the folder is not read.
         assert!(verify(&v, &leaf(&bundle_ca)).is_ok());
-        assert!(v.both.get().is_none());
+        assert!(v.all.get().is_none());
         // The bundle does not: the answer is the one of bundle and folder together.
         let both: Arc<dyn ServerCertVerifier> = webpki(&[&in_bundle, &in_folder]);
-        assert!(v.both.set(Ok(both)).is_ok());
+        assert!(v.all.set(Ok(both)).is_ok());
         assert!(verify(&v, &leaf(&folder_ca)).is_ok());
         let (_, nobody) = ca("Nobody's");
         assert!(matches!(
@@ -439,7 +411,7 @@ mod tests {
     #[test]
     fn this_computers_bundle_is_read_alone_with_the_extra_authorities() {
         let (extra, extra_ca) = ca("Company CA");
-        let v = bundle_first(std::slice::from_ref(&extra)).expect("Debian has a bundle file");
+        let v = bundle_verifier(std::slice::from_ref(&extra)).expect("Debian has a bundle file");
         let name = ServerName::try_from("mail.example.test").unwrap();
         assert!(v
             .verify_server_cert(&leaf(&extra_ca), &[], &name, &[], UnixTime::now())
