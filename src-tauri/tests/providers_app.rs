@@ -46,14 +46,7 @@ const NAMES: [&str; 4] = [
 
 /// Whether this test can give itself its own /etc/hosts.
 fn can_isolate() -> bool {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0"));
-    root && Command::new("unshare")
-        .args(["-m", "true"])
-        .status()
-        .is_ok_and(|s| s.success())
+    portolan_test_support::isolate::can_unshare(&["-m", "true"])
 }
 
 #[test]

@@ -40,14 +40,7 @@ fn server(auth_reply: &'static str) -> u16 {
 
 /// Whether this test can give the CLI its own /etc/hosts.
 fn can_isolate() -> bool {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0"));
-    root && Command::new("unshare")
-        .args(["-m", "true"])
-        .status()
-        .is_ok_and(|s| s.success())
+    portolan_test_support::isolate::can_unshare(&["-m", "true"])
 }
 
 /// Runs `portolan check` for `host` at loopback `port`, with `host` in a private hosts file;

@@ -193,14 +193,12 @@ fn real_blocked_port_is_reported_with_what_to_do() {
 /// Whether this test may give php-cli a network namespace of its own with a firewall rule
 /// (root, `unshare -n`, `ip` and `nft`).
 fn can_blackhole() -> bool {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0"));
-    root && Command::new("unshare")
-        .args(["-n", "sh", "-c", "ip link set lo up && nft list tables"])
-        .output()
-        .is_ok_and(|o| o.status.success())
+    portolan_test_support::isolate::can_unshare(&[
+        "-n",
+        "sh",
+        "-c",
+        "ip link set lo up && nft list tables",
+    ])
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! - [`pki`]: a throw-away CA (rcgen) and server configurations signed by it.
 //! - [`leak`]: every form of a password, and a scanner that looks for them in outputs.
 //! - [`logs`]: the dependencies' `log` and `tracing` lines at trace level, captured.
+//! - [`isolate`]: whether a test may run things in namespaces of its own (root, `unshare`).
 //! - [`run`]: a program run as a script runs it (arguments, a line on stdin, no password in
 //!   the environment), its exit code and output back as text or JSON.
 //!
@@ -16,6 +17,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod dns;
+pub mod isolate;
 pub mod leak;
 pub mod logs;
 pub mod pki;
