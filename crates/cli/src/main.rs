@@ -3,7 +3,7 @@
 //! - `cmd/<name>.rs`: one file per subcommand, its `Args` and its `run`;
 //! - `args.rs`: the options several subcommands share; `password.rs`: where a password comes
 //!   from;
-//! - `render.rs`: everything printed, in words or as JSON (`--json`, global);
+//! - `render/`: everything printed, in words or as JSON (`--json`, global);
 //! - `exit.rs`: the one exit-code table;
 //! - here: parsing, and the one failure path every command's error takes.
 
